@@ -1,0 +1,115 @@
+import { randomUUID } from 'node:crypto';
+import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { expressMiddleware } from '@as-integrations/express5';
+import cors from 'cors';
+import express, { Express, Request } from 'express';
+import { GraphQLSchema } from 'graphql';
+import { DataSource } from 'typeorm';
+import { BearerAuthenticator } from './core/auth/bearer';
+import { AppConfig } from './core/config/config';
+import { RequestContext } from './core/context/request-context';
+import { createTransactionRunner } from './core/database/transaction';
+import { formatError, isExpectedError } from './core/errors/format-error';
+import { logger } from './core/logging/logger';
+import { SECRET_PREFIXES } from './core/secrets/secret-format';
+import { createLoaders } from './loaders';
+import { Services } from './services';
+
+const REQUEST_ID_PATTERN = /^[\w.-]{1,64}$/;
+
+/** Logs unexpected errors with the request id, and puts that id on the masked error the client sees. */
+const errorReporting: ApolloServerPlugin<RequestContext> = {
+  async requestDidStart() {
+    return {
+      async didEncounterErrors({ contextValue, errors }) {
+        for (const error of errors) {
+          if (!isExpectedError(error)) {
+            logger.error('unexpected error', { requestId: contextValue.requestId, path: error.path, error: error.originalError?.stack ?? error.message });
+          }
+        }
+      },
+      async willSendResponse({ contextValue, response }) {
+        if (response.body.kind !== 'single') return;
+        for (const error of response.body.singleResult.errors ?? []) {
+          if (error.extensions?.code === 'INTERNAL_SERVER_ERROR') (error.extensions as Record<string, unknown>).requestId = contextValue.requestId;
+        }
+      },
+    };
+  },
+};
+
+export interface TesseraApp {
+  app: Express;
+  apollo: ApolloServer<RequestContext>;
+}
+
+/** The HTTP surface: /graphql, /healthz and /readyz on one Express app. */
+export async function createApp(config: AppConfig, db: DataSource, schema: GraphQLSchema, services: Services): Promise<TesseraApp> {
+  const apollo = new ApolloServer<RequestContext>({
+    schema,
+    formatError,
+    includeStacktraceInErrorResponses: false,
+    hideSchemaDetailsFromClientErrors: config.nodeEnv === 'production',
+    introspection: true,
+    allowBatchedHttpRequests: false,
+    plugins: [
+      errorReporting,
+      config.sandboxEnabled ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }) : ApolloServerPluginLandingPageDisabled(),
+    ],
+  });
+  await apollo.start();
+
+  const bearer = new BearerAuthenticator({
+    [SECRET_PREFIXES.session]: (secret) => services.sessions.authenticate(secret),
+  });
+  const transaction = createTransactionRunner(db);
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  app.use((req, res, next) => {
+    const given = req.header('x-request-id');
+    const requestId = given && REQUEST_ID_PATTERN.test(given) ? given : randomUUID();
+    res.locals.requestId = requestId;
+    res.setHeader('x-request-id', requestId);
+    next();
+  });
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    try {
+      await db.query('SELECT 1');
+      res.json({ status: 'ready' });
+    } catch {
+      res.status(503).json({ status: 'unavailable' });
+    }
+  });
+
+  const corsOptions = config.corsOrigins.includes('*') ? { origin: true } : { origin: config.corsOrigins };
+  app.use(
+    '/graphql',
+    cors(corsOptions),
+    express.json({ limit: '100kb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req, res }): Promise<RequestContext> => ({
+        requestId: res.locals.requestId as string,
+        clientAddress: clientAddress(req),
+        caller: await bearer.authenticate(req.header('authorization')),
+        db,
+        config,
+        services,
+        loaders: createLoaders(db),
+        transaction,
+      }),
+    }),
+  );
+  return { app, apollo };
+}
+
+function clientAddress(req: Request): string | null {
+  return req.ip?.replace(/^::ffff:/, '').slice(0, 64) ?? null;
+}

@@ -1,0 +1,15 @@
+import { Args, Ctx, Query, Resolver } from 'type-graphql';
+import { AccessTarget, RequireRole } from '../authorization/access-directives';
+import { Role } from '../authorization/role';
+import { RequestContext } from '../context/request-context';
+import { ConnectionArgs } from '../pagination/connection';
+import { AuditEventConnection, AuditEventFilterArgs } from './audit.types';
+
+@Resolver()
+export class AuditResolver {
+  @RequireRole(Role.ADMIN, AccessTarget.PLATFORM)
+  @Query(() => AuditEventConnection, { description: 'The whole audit trail, newest first (platform admins). Organization ADMINs read `Organization.auditEvents`.' })
+  auditEvents(@Ctx() ctx: RequestContext, @Args() filter: AuditEventFilterArgs, @Args() page: ConnectionArgs) {
+    return ctx.services.audit.list(ctx, filter, page);
+  }
+}

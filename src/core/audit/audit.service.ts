@@ -1,0 +1,71 @@
+import { EntityManager } from 'typeorm';
+import { AuditEventEntity, AuditOutcome } from './audit-event.entity';
+import { RequestContext } from '../context/request-context';
+import { logger } from '../logging/logger';
+import { newId } from '../database/ids';
+import { callerRoleOn } from '../authorization/caller-role';
+import { ResourceType, Role, roleAtLeast } from '../authorization/role';
+import { forbidden } from '../errors/app-error';
+import { ConnectionArgs, paginate } from '../pagination/connection';
+import { AuditEventFilterArgs } from './audit.types';
+
+/** What an audit event says was acted on. Never put a secret in `detail`. */
+export interface AuditEntry {
+  action: string;
+  targetType?: string | null;
+  targetId?: string | null;
+  organizationId?: string | null;
+  detail?: Record<string, unknown>;
+}
+
+/** Writes the audit trail: successes inside the change's transaction, refusals on their own. */
+export class AuditService {
+  /** Records a carried-out action in the transaction that makes the change. */
+  async record(tx: EntityManager, ctx: RequestContext, entry: AuditEntry): Promise<void> {
+    await tx.insert(AuditEventEntity, this.row(ctx, entry, AuditOutcome.SUCCESS, null));
+  }
+
+  /** Records a refused attempt; the refusal itself must not fail because auditing did. */
+  async recordRefusal(ctx: RequestContext, entry: AuditEntry, reason: string): Promise<void> {
+    try {
+      await ctx.db.manager.insert(AuditEventEntity, this.row(ctx, entry, AuditOutcome.DENIED, reason));
+    } catch (error) {
+      logger.error('audit write failed', { requestId: ctx.requestId, action: entry.action, error: String(error) });
+    }
+  }
+
+  /** An organization's events; only its ADMINs (and platform admins) may read them. */
+  async listForOrganization(ctx: RequestContext, organizationId: string, filter: AuditEventFilterArgs, page: ConnectionArgs) {
+    const role = await callerRoleOn(ctx, { type: ResourceType.ORGANIZATION, id: organizationId, organizationId, groupId: null, projectId: null });
+    if (!roleAtLeast(role, Role.ADMIN)) throw forbidden('Only organization ADMINs read its audit trail');
+    return this.list(ctx, filter, page, organizationId);
+  }
+
+  /** Every event (platform admins), or one organization's. */
+  async list(ctx: RequestContext, filter: AuditEventFilterArgs, page: ConnectionArgs, organizationId?: string) {
+    const query = ctx.db.manager.createQueryBuilder(AuditEventEntity, 'event');
+    if (organizationId) query.andWhere('event.organizationId = :organizationId', { organizationId });
+    if (filter.action) query.andWhere('event.action = :action', { action: filter.action });
+    if (filter.outcome) query.andWhere('event.outcome = :outcome', { outcome: filter.outcome });
+    if (filter.actorId) query.andWhere('event.actorId = :actorId', { actorId: filter.actorId });
+    if (filter.targetId) query.andWhere('event.targetId = :targetId', { targetId: filter.targetId });
+    return paginate(query, page);
+  }
+
+  private row(ctx: RequestContext, entry: AuditEntry, outcome: AuditOutcome, reason: string | null): AuditEventEntity {
+    return Object.assign(new AuditEventEntity(), {
+      id: newId(),
+      actorId: ctx.caller?.user.id ?? null,
+      actorTokenId: ctx.caller?.accessTokenId ?? null,
+      action: entry.action,
+      targetType: entry.targetType ?? null,
+      targetId: entry.targetId ?? null,
+      organizationId: entry.organizationId ?? null,
+      outcome,
+      reason,
+      clientAddress: ctx.clientAddress,
+      requestId: ctx.requestId,
+      detail: entry.detail ? JSON.stringify(entry.detail) : null,
+    });
+  }
+}

@@ -1,0 +1,128 @@
+import { GraphQLField, GraphQLResolveInfo } from 'graphql';
+import { getDirective } from '@graphql-tools/utils';
+import { MiddlewareFn } from 'type-graphql';
+import { AccessTarget } from './access-directives';
+import { AppError, ErrorCode, badInput, forbidden, notFound, unauthenticated } from '../errors/app-error';
+import { RequestContext } from '../context/request-context';
+import { ResourceType, Role, roleAtLeast } from './role';
+import { ResourcePath, resolveResourcePath } from './resource-path';
+import { callerRoleOn } from './caller-role';
+import { resolveAccessTarget } from './access-targets';
+import { scopesAllow } from './scopes';
+
+/** The access rule declared on a root field by `@public`, `@authenticated` or `@requireRole`. */
+export type AccessRule =
+  | { kind: 'public' }
+  | { kind: 'authenticated' }
+  | { kind: 'role'; role: Role; on: AccessTarget; arg?: string };
+
+const rules = new WeakMap<GraphQLField<unknown, unknown>, AccessRule | null>();
+
+/** Reads the access rule of a field from its directives; null when it declares none. */
+export function accessRuleOf(schema: GraphQLResolveInfo['schema'], field: GraphQLField<unknown, unknown>): AccessRule | null {
+  if (rules.has(field)) return rules.get(field) ?? null;
+  let rule: AccessRule | null = null;
+  const requireRole = getDirective(schema, field, 'requireRole')?.[0];
+  if (requireRole) rule = { kind: 'role', role: requireRole.role as Role, on: requireRole.on as AccessTarget, arg: requireRole.arg as string | undefined };
+  else if (getDirective(schema, field, 'authenticated')?.[0]) rule = { kind: 'authenticated' };
+  else if (getDirective(schema, field, 'public')?.[0]) rule = { kind: 'public' };
+  rules.set(field, rule);
+  return rule;
+}
+
+function argAt(args: Record<string, unknown>, path: string): unknown {
+  return path.split('.').reduce<unknown>((value, key) => (value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined), args);
+}
+
+const RESOURCE_ID_FIELDS: Array<[string, ResourceType]> = [
+  ['organizationId', ResourceType.ORGANIZATION],
+  ['groupId', ResourceType.GROUP],
+  ['projectId', ResourceType.PROJECT],
+];
+
+/** The one organization, group or project an input names, or null when it names none. */
+function namedResource(input: unknown, path: string): { type: ResourceType; id: string } | null {
+  const object = (input ?? {}) as Record<string, unknown>;
+  const named = RESOURCE_ID_FIELDS.filter(([field]) => object[field] !== undefined && object[field] !== null);
+  if (named.length > 1) {
+    throw badInput(`${path}.${named[1][0]}`, 'give only one of organizationId, groupId and projectId', 'exactlyOneResource');
+  }
+  return named.length ? { type: named[0][1], id: String(object[named[0][0]]) } : null;
+}
+
+interface Decision {
+  /** What the caller was checked against, for the audit trail. */
+  targetId?: string;
+  organizationId?: string;
+}
+
+async function checkRoleOnPath(ctx: RequestContext, path: ResourcePath | null, role: Role, what: string): Promise<void> {
+  if (!path) throw notFound(what);
+  const held = await callerRoleOn(ctx, path);
+  if (!held) throw notFound(what);
+  if (!roleAtLeast(held, role)) throw forbidden(`Requires the ${role} role on this ${what.toLowerCase()}`);
+}
+
+async function enforce(rule: AccessRule, args: Record<string, unknown>, ctx: RequestContext, isMutation: boolean, decision: Decision): Promise<void> {
+  if (rule.kind === 'public') return;
+  const caller = ctx.caller;
+  if (!caller) throw unauthenticated();
+  if (!scopesAllow(caller.scopes, isMutation)) {
+    throw forbidden(isMutation ? 'This access token may not change anything (its scopes allow reading only)' : 'This access token may not use the API');
+  }
+  if (rule.kind === 'authenticated') return;
+
+  if (rule.on === AccessTarget.PLATFORM) {
+    if (!caller.user.isPlatformAdmin) throw forbidden('Requires a platform admin');
+    return;
+  }
+  const path = rule.arg ?? 'id';
+  if (rule.on === AccessTarget.RESOURCE || rule.on === AccessTarget.RESOURCE_OR_SELF) {
+    const named = namedResource(argAt(args, path), path);
+    if (!named) {
+      if (rule.on === AccessTarget.RESOURCE_OR_SELF) return;
+      throw badInput(`${path}.organizationId`, 'give one of organizationId, groupId and projectId', 'exactlyOneResource');
+    }
+    decision.targetId = named.id;
+    const resourcePath = await resolveResourcePath(ctx.db.manager, named.type, named.id);
+    decision.organizationId = resourcePath?.organizationId;
+    return checkRoleOnPath(ctx, resourcePath, rule.role, titleOf(named.type));
+  }
+
+  const id = argAt(args, path);
+  if (id === undefined || id === null || id === '') throw badInput(path, 'is required', 'isNotEmpty');
+  decision.targetId = String(id);
+  const target = await resolveAccessTarget(ctx.db.manager, rule.on, String(id));
+  if (target?.kind === 'owner') {
+    if (target.userId !== caller.user.id && !caller.user.isPlatformAdmin) throw notFound(target.what);
+    return;
+  }
+  decision.organizationId = target?.path?.organizationId;
+  return checkRoleOnPath(ctx, target?.path ?? null, rule.role, target?.what ?? titleOf(rule.on));
+}
+
+const titleOf = (name: string): string =>
+  name === AccessTarget.ACCESS_TOKEN ? 'Access token' : name.charAt(0) + name.slice(1).toLowerCase();
+
+/**
+ * The one place root-field access is decided: reads the field's access directive, finds the
+ * resource named in the arguments, and compares the caller's effective role there. A field
+ * without a rule is refused (fail closed). Refused mutations are audited.
+ */
+export const AuthorizationMiddleware: MiddlewareFn<RequestContext> = async ({ info, args, context }, next) => {
+  const { schema, parentType, fieldName, operation } = info;
+  if (parentType !== schema.getQueryType() && parentType !== schema.getMutationType()) return next();
+  const isMutation = operation.operation === 'mutation';
+  const decision: Decision = {};
+  try {
+    const rule = accessRuleOf(schema, parentType.getFields()[fieldName]);
+    if (!rule) throw forbidden(`${parentType.name}.${fieldName} declares no access rule`);
+    await enforce(rule, args, context, isMutation, decision);
+    return await next();
+  } catch (error) {
+    if (isMutation && error instanceof AppError && error.code !== ErrorCode.BAD_USER_INPUT) {
+      await context.services.audit.recordRefusal(context, { action: fieldName, targetId: decision.targetId ?? null, organizationId: decision.organizationId ?? null }, error.code);
+    }
+    throw error;
+  }
+};

@@ -1,0 +1,124 @@
+import { existsSync } from 'node:fs';
+
+/** A configuration value that cannot be used; reported as one line naming the variable. */
+export class ConfigError extends Error {
+  constructor(readonly variable: string, message: string) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export type NodeEnv = 'development' | 'production' | 'test';
+
+/** Everything Tessera reads from its environment, validated once at start-up. */
+export interface AppConfig {
+  nodeEnv: NodeEnv;
+  port: number;
+  /** `mysql://…` or a SQLite file path (`sqlite:` prefix optional). */
+  databaseUrl: string;
+  adminEmail?: string;
+  adminPassword?: string;
+  /** HMAC key for stored token hashes; resolved by `resolveTokenPepper` when unset. */
+  tokenPepper?: string;
+  sessionTtlSeconds: number;
+  /** Sign-in attempts allowed per account and per client address within `loginThrottleWindowSeconds`. */
+  loginMaxAttemptsPerAccount: number;
+  loginMaxAttemptsPerAddress: number;
+  loginThrottleWindowSeconds: number;
+  /** Origins allowed by CORS; empty means same-origin only, `*` any. */
+  corsOrigins: string[];
+  /** Serve the Apollo Sandbox landing page at GET /graphql. */
+  sandboxEnabled: boolean;
+  /** Trust X-Forwarded-For from this many proxies when reading the client address. */
+  trustProxy: number;
+}
+
+type Env = Record<string, string | undefined>;
+
+export const DEFAULT_DATABASE_URL = './data/tessera.sqlite';
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(name, `must be a whole number (got "${raw}")`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max} (got ${value})`);
+  return value;
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(name, `must be true or false (got "${env[name]}")`);
+}
+
+function databaseUrl(env: Env): string {
+  const raw = env.DATABASE_URL?.trim();
+  if (!raw) return DEFAULT_DATABASE_URL;
+  if (isMysqlUrl(raw)) {
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      throw new ConfigError('DATABASE_URL', 'is not a valid mysql:// URL');
+    }
+    if (url.pathname.length <= 1) throw new ConfigError('DATABASE_URL', 'must name a database (mysql://user:pass@host:3306/db)');
+    return raw;
+  }
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) {
+    throw new ConfigError('DATABASE_URL', 'must be mysql://user:pass@host:port/db, mariadb://… or a SQLite file path');
+  }
+  return raw.replace(/^sqlite:/, '');
+}
+
+/** Reads and validates the configuration; throws ConfigError on the first bad value. */
+export function loadConfig(env: Env = process.env): AppConfig {
+  const nodeEnv = (env.NODE_ENV?.trim() || 'development') as NodeEnv;
+  if (!['development', 'production', 'test'].includes(nodeEnv)) {
+    throw new ConfigError('NODE_ENV', `must be development, production or test (got "${env.NODE_ENV}")`);
+  }
+  const adminEmail = env.TESSERA_ADMIN_EMAIL?.trim() || undefined;
+  if (adminEmail && !/^[^\s@]+@[^\s@]+$/.test(adminEmail)) {
+    throw new ConfigError('TESSERA_ADMIN_EMAIL', 'must be an e-mail address');
+  }
+  const adminPassword = env.TESSERA_ADMIN_PASSWORD || undefined;
+  if (adminPassword !== undefined && adminPassword.length < 12) {
+    throw new ConfigError('TESSERA_ADMIN_PASSWORD', 'must be at least 12 characters');
+  }
+  const tokenPepper = env.TESSERA_TOKEN_PEPPER || undefined;
+  if (tokenPepper !== undefined && tokenPepper.length < 32) {
+    throw new ConfigError('TESSERA_TOKEN_PEPPER', 'must be at least 32 characters of random data');
+  }
+  const corsRaw = env.TESSERA_CORS_ORIGINS?.trim() ?? '';
+  const corsOrigins = corsRaw ? corsRaw.split(',').map((origin) => origin.trim()).filter(Boolean) : [];
+  for (const origin of corsOrigins) {
+    if (origin !== '*' && !/^https?:\/\/[^/\s]+$/.test(origin)) {
+      throw new ConfigError('TESSERA_CORS_ORIGINS', `"${origin}" is not an origin like https://studio.apollographql.com`);
+    }
+  }
+  return {
+    nodeEnv,
+    port: integer(env, 'PORT', 4000, 0, 65535),
+    databaseUrl: databaseUrl(env),
+    adminEmail,
+    adminPassword,
+    tokenPepper,
+    sessionTtlSeconds: integer(env, 'TESSERA_SESSION_TTL_SECONDS', 12 * 3600, 60, 30 * 24 * 3600),
+    loginMaxAttemptsPerAccount: integer(env, 'TESSERA_LOGIN_MAX_ATTEMPTS_PER_ACCOUNT', 5, 1, 1000),
+    loginMaxAttemptsPerAddress: integer(env, 'TESSERA_LOGIN_MAX_ATTEMPTS_PER_ADDRESS', 20, 1, 100000),
+    loginThrottleWindowSeconds: integer(env, 'TESSERA_LOGIN_THROTTLE_WINDOW_SECONDS', 15 * 60, 1, 24 * 3600),
+    corsOrigins,
+    sandboxEnabled: boolean(env, 'TESSERA_SANDBOX', nodeEnv !== 'production'),
+    trustProxy: integer(env, 'TESSERA_TRUST_PROXY', 0, 0, 10),
+  };
+}
+
+/** Loads `./.env` into process.env when present; variables already set win. */
+export function loadDotEnv(path = '.env'): void {
+  if (existsSync(path)) process.loadEnvFile(path);
+}
+
+/** `mysql://` for MySQL 8; `mariadb://` selects TypeORM's MariaDB dialect for the same server protocol. */
+export const isMysqlUrl = (url: string): boolean => /^(mysql|mariadb):\/\//.test(url);

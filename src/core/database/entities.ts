@@ -1,0 +1,18 @@
+import { AuditEventEntity } from '../audit/audit-event.entity';
+import { GroupEntity } from '../../modules/group/group.entity';
+import { MembershipEntity } from '../../modules/membership/membership.entity';
+import { OrganizationEntity } from '../../modules/organization/organization.entity';
+import { ProjectEntity } from '../../modules/project/project.entity';
+import { SessionEntity } from '../../modules/session/session.entity';
+import { UserEntity } from '../../modules/user/user.entity';
+
+/** Every entity, for the one DataSource that the app, the tests and the TypeORM CLI share. */
+export const ENTITIES = [
+  UserEntity,
+  SessionEntity,
+  OrganizationEntity,
+  GroupEntity,
+  ProjectEntity,
+  MembershipEntity,
+  AuditEventEntity,
+];

@@ -1,0 +1,73 @@
+import { GraphQLError, GraphQLFormattedError } from 'graphql';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { ValidationError } from 'class-validator';
+import { ArgumentValidationError } from 'type-graphql';
+import { AppError, ErrorCode, FieldError } from './app-error';
+
+// What graphql-js and Apollo raise before any resolver runs (ApolloServerErrorCode), plus the
+// 401 the context raises for a bad bearer token.
+const REQUEST_ERROR_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+  ErrorCode.UNAUTHENTICATED,
+]);
+
+/** Flattens class-validator's nested errors into `input.name`-style field paths. */
+export function validationFields(errors: ValidationError[], parent = ''): FieldError[] {
+  return errors.flatMap((error) => {
+    const field = parent ? `${parent}.${error.property}` : error.property;
+    const own = Object.entries(error.constraints ?? {}).map(([constraint, message]) => ({ field, constraint, message }));
+    return [...own, ...validationFields(error.children ?? [], field)];
+  });
+}
+
+/**
+ * Errors a client caused and may see as they are: domain errors, input validation, and
+ * graphql-js/Apollo request errors (parse, validation, variable coercion) raised before any resolver ran.
+ */
+export function isExpectedError(error: unknown): boolean {
+  const original = unwrapResolverError(error);
+  if (original instanceof AppError || original instanceof ArgumentValidationError) return true;
+  return error instanceof GraphQLError && error.path === undefined && REQUEST_ERROR_CODES.has(String(error.extensions.code));
+}
+
+/**
+ * The one place errors become `extensions.code`: AppErrors keep their code and fields,
+ * validation errors become BAD_USER_INPUT with the failing fields, request errors pass through,
+ * and anything else is masked as INTERNAL_SERVER_ERROR (the server logs it with the request id).
+ */
+export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const original = unwrapResolverError(error);
+  const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
+
+  if (original instanceof AppError) {
+    const { fields, retryAfterSeconds } = original.details;
+    return {
+      ...base,
+      message: original.message,
+      extensions: {
+        code: original.code,
+        ...(fields ? { fields } : {}),
+        ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
+      },
+    };
+  }
+  if (original instanceof ArgumentValidationError) {
+    const fields = validationFields(original.extensions.validationErrors);
+    return {
+      ...base,
+      message: `Invalid input: ${[...new Set(fields.map((f) => f.field))].join(', ')}`,
+      extensions: { code: ErrorCode.BAD_USER_INPUT, fields },
+    };
+  }
+  if (isExpectedError(error)) {
+    const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
+    return { ...formatted, extensions };
+  }
+  return { ...base, message: 'Internal server error', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
+}

@@ -1,0 +1,38 @@
+import { Field, ID, InputType, ObjectType } from 'type-graphql';
+import { IsUUID, Length } from 'class-validator';
+import { GroupEntity } from './group.entity';
+
+@InputType({ description: 'A new group in an organization (organization ADMINs).' })
+export class CreateGroupInput {
+  @Field(() => ID, { description: 'The organization to create the group in.' })
+  @IsUUID()
+  organizationId: string;
+
+  @Field({ description: 'Display name, 1 to 100 characters.' })
+  @Length(1, 100)
+  name: string;
+}
+
+@InputType({ description: 'A new name for a group.' })
+export class UpdateGroupInput {
+  @Field(() => ID, { description: 'The group.' })
+  @IsUUID()
+  id: string;
+
+  @Field({ description: 'Display name, 1 to 100 characters.' })
+  @Length(1, 100)
+  name: string;
+}
+
+@InputType({ description: 'A group to delete with its projects.' })
+export class DeleteGroupInput {
+  @Field(() => ID, { description: 'The group.' })
+  @IsUUID()
+  id: string;
+}
+
+@ObjectType({ description: 'The result of creating or changing a group.' })
+export class GroupPayload {
+  @Field(() => GroupEntity, { description: 'The group as it is now.' })
+  group: GroupEntity;
+}

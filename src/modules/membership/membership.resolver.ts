@@ -1,0 +1,58 @@
+import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root, createUnionType } from 'type-graphql';
+import { AccessTarget, RequireRole } from '../../core/authorization/access-directives';
+import { ResourceType, Role } from '../../core/authorization/role';
+import { RequestContext } from '../../core/context/request-context';
+import { GroupEntity } from '../group/group.entity';
+import { OrganizationEntity } from '../organization/organization.entity';
+import { DeletePayload } from '../organization/organization.types';
+import { ProjectEntity } from '../project/project.entity';
+import { UserEntity } from '../user/user.entity';
+import { Principal } from '../user/user.types';
+import { MembershipEntity } from './membership.entity';
+import { AddMembershipInput, MembershipPayload, RemoveMembershipInput, UpdateMembershipInput } from './membership.types';
+
+export const Resource = createUnionType({
+  name: 'Resource',
+  description: 'An organization, group or project.',
+  types: () => [OrganizationEntity, GroupEntity, ProjectEntity] as const,
+  resolveType: (value) => (value instanceof ProjectEntity ? 'Project' : value instanceof GroupEntity ? 'Group' : 'Organization'),
+});
+
+@Resolver(() => MembershipEntity)
+export class MembershipResolver {
+  @RequireRole(Role.ADMIN, AccessTarget.RESOURCE, 'input')
+  @Mutation(() => MembershipPayload, { description: "Gives a person a role on an organization, group or project (its ADMINs; never above the caller's own role)." })
+  async addMembership(@Ctx() ctx: RequestContext, @Arg('input', () => AddMembershipInput, { description: 'Who, where and which role.' }) input: AddMembershipInput): Promise<MembershipPayload> {
+    return { membership: await ctx.services.memberships.add(ctx, input) };
+  }
+
+  @RequireRole(Role.ADMIN, AccessTarget.MEMBERSHIP, 'input.id')
+  @Mutation(() => MembershipPayload, { description: "Changes a person's role (ADMINs of the resource; never above their own role; an organization keeps one ADMIN)." })
+  async updateMembership(@Ctx() ctx: RequestContext, @Arg('input', () => UpdateMembershipInput, { description: 'The membership and its new role.' }) input: UpdateMembershipInput): Promise<MembershipPayload> {
+    return { membership: await ctx.services.memberships.changeRole(ctx, input.id, input.role) };
+  }
+
+  @RequireRole(Role.ADMIN, AccessTarget.MEMBERSHIP, 'input.id')
+  @Mutation(() => DeletePayload, { description: "Removes a person's role (ADMINs of the resource; the last organization ADMIN stays)." })
+  async removeMembership(@Ctx() ctx: RequestContext, @Arg('input', () => RemoveMembershipInput, { description: 'The membership.' }) input: RemoveMembershipInput): Promise<DeletePayload> {
+    await ctx.services.memberships.remove(ctx, input.id);
+    return { deletedId: input.id };
+  }
+
+  @FieldResolver(() => Principal, { description: 'Who holds the role: a person or a technical user.' })
+  member(@Ctx() ctx: RequestContext, @Root() membership: MembershipEntity): Promise<UserEntity | null> {
+    return ctx.loaders.userById.load(membership.userId);
+  }
+
+  @FieldResolver(() => Resource, { description: 'The organization, group or project the role is held on.' })
+  resource(@Ctx() ctx: RequestContext, @Root() membership: MembershipEntity): Promise<OrganizationEntity | GroupEntity | ProjectEntity | null> {
+    switch (membership.resourceType) {
+      case ResourceType.ORGANIZATION:
+        return ctx.loaders.organizationById.load(membership.resourceId);
+      case ResourceType.GROUP:
+        return ctx.loaders.groupById.load(membership.resourceId);
+      case ResourceType.PROJECT:
+        return ctx.loaders.projectById.load(membership.resourceId);
+    }
+  }
+}

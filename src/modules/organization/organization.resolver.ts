@@ -1,0 +1,72 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { AccessTarget, Authenticated, RequireRole } from '../../core/authorization/access-directives';
+import { callerRoleOn } from '../../core/authorization/caller-role';
+import { ResourceType, Role } from '../../core/authorization/role';
+import { AuditEventConnection, AuditEventFilterArgs } from '../../core/audit/audit.types';
+import { RequestContext } from '../../core/context/request-context';
+import { ConnectionArgs } from '../../core/pagination/connection';
+import { GroupEntity } from '../group/group.entity';
+import { MembershipEntity } from '../membership/membership.entity';
+import { OrganizationEntity } from './organization.entity';
+import {
+  CreateOrganizationInput,
+  DeleteOrganizationInput,
+  DeletePayload,
+  OrganizationConnection,
+  OrganizationPayload,
+  UpdateOrganizationInput,
+} from './organization.types';
+
+@Resolver(() => OrganizationEntity)
+export class OrganizationResolver {
+  @RequireRole(Role.VIEWER, AccessTarget.ORGANIZATION, 'id')
+  @Query(() => OrganizationEntity, { description: 'One organization the caller holds a role on.' })
+  organization(@Ctx() ctx: RequestContext, @Arg('id', () => ID, { description: 'The organization id.' }) id: string): Promise<OrganizationEntity> {
+    return ctx.services.organizations.get(ctx, id);
+  }
+
+  @Authenticated()
+  @Query(() => OrganizationConnection, { description: 'The organizations the caller holds a role on (all of them for platform admins), newest first.' })
+  organizations(@Ctx() ctx: RequestContext, @Args() page: ConnectionArgs) {
+    return ctx.services.organizations.listForCaller(ctx, page);
+  }
+
+  @Authenticated()
+  @Mutation(() => OrganizationPayload, { description: 'Creates an organization; the caller becomes its ADMIN.' })
+  async createOrganization(@Ctx() ctx: RequestContext, @Arg('input', () => CreateOrganizationInput, { description: 'The new organization.' }) input: CreateOrganizationInput): Promise<OrganizationPayload> {
+    return { organization: await ctx.services.organizations.create(ctx, input.name) };
+  }
+
+  @RequireRole(Role.ADMIN, AccessTarget.ORGANIZATION, 'input.id')
+  @Mutation(() => OrganizationPayload, { description: 'Renames an organization (its ADMINs).' })
+  async updateOrganization(@Ctx() ctx: RequestContext, @Arg('input', () => UpdateOrganizationInput, { description: 'The new name.' }) input: UpdateOrganizationInput): Promise<OrganizationPayload> {
+    return { organization: await ctx.services.organizations.rename(ctx, input.id, input.name) };
+  }
+
+  @RequireRole(Role.ADMIN, AccessTarget.ORGANIZATION, 'input.id')
+  @Mutation(() => DeletePayload, { description: 'Deletes an organization with its groups, projects, memberships and access tokens, in one transaction (its ADMINs).' })
+  async deleteOrganization(@Ctx() ctx: RequestContext, @Arg('input', () => DeleteOrganizationInput, { description: 'The organization.' }) input: DeleteOrganizationInput): Promise<DeletePayload> {
+    await ctx.services.organizations.delete(ctx, input.id);
+    return { deletedId: input.id };
+  }
+
+  @FieldResolver(() => [GroupEntity], { description: 'The groups of the organization, oldest first.' })
+  groups(@Ctx() ctx: RequestContext, @Root() organization: OrganizationEntity): Promise<GroupEntity[]> {
+    return ctx.loaders.groupsByOrganization.load(organization.id);
+  }
+
+  @FieldResolver(() => [MembershipEntity], { description: 'Roles held directly on the organization.' })
+  members(@Ctx() ctx: RequestContext, @Root() organization: OrganizationEntity): Promise<MembershipEntity[]> {
+    return ctx.loaders.membershipsByResource.load(`${ResourceType.ORGANIZATION}:${organization.id}`);
+  }
+
+  @FieldResolver(() => Role, { nullable: true, description: "The caller's effective role on the organization." })
+  viewerRole(@Ctx() ctx: RequestContext, @Root() organization: OrganizationEntity): Promise<Role | null> {
+    return callerRoleOn(ctx, { type: ResourceType.ORGANIZATION, id: organization.id, organizationId: organization.id, groupId: null, projectId: null });
+  }
+
+  @FieldResolver(() => AuditEventConnection, { description: "The organization's audit trail, newest first (its ADMINs)." })
+  auditEvents(@Ctx() ctx: RequestContext, @Root() organization: OrganizationEntity, @Args() filter: AuditEventFilterArgs, @Args() page: ConnectionArgs) {
+    return ctx.services.audit.listForOrganization(ctx, organization.id, filter, page);
+  }
+}

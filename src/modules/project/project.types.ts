@@ -1,0 +1,38 @@
+import { Field, ID, InputType, ObjectType } from 'type-graphql';
+import { IsUUID, Length } from 'class-validator';
+import { ProjectEntity } from './project.entity';
+
+@InputType({ description: 'A new project in a group (group ADMINs).' })
+export class CreateProjectInput {
+  @Field(() => ID, { description: 'The group to create the project in.' })
+  @IsUUID()
+  groupId: string;
+
+  @Field({ description: 'Display name, 1 to 100 characters.' })
+  @Length(1, 100)
+  name: string;
+}
+
+@InputType({ description: 'A new name for a project.' })
+export class UpdateProjectInput {
+  @Field(() => ID, { description: 'The project.' })
+  @IsUUID()
+  id: string;
+
+  @Field({ description: 'Display name, 1 to 100 characters.' })
+  @Length(1, 100)
+  name: string;
+}
+
+@InputType({ description: 'A project to delete.' })
+export class DeleteProjectInput {
+  @Field(() => ID, { description: 'The project.' })
+  @IsUUID()
+  id: string;
+}
+
+@ObjectType({ description: 'The result of creating or changing a project.' })
+export class ProjectPayload {
+  @Field(() => ProjectEntity, { description: 'The project as it is now.' })
+  project: ProjectEntity;
+}

@@ -1,0 +1,75 @@
+import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Column, CreateDateColumn, Entity, Index, UpdateDateColumn } from 'typeorm';
+import { IdentifiedEntity, timestampColumn } from '../../core/database/columns';
+
+/** A person who signs in, or a technical user created for one resource access token. */
+export enum UserKind {
+  HUMAN = 'HUMAN',
+  TECHNICAL = 'TECHNICAL',
+}
+
+export enum UserStatus {
+  ACTIVE = 'ACTIVE',
+  DEACTIVATED = 'DEACTIVATED',
+}
+
+registerEnumType(UserStatus, {
+  name: 'UserStatus',
+  description: 'Whether a user account may be used.',
+  valuesConfig: {
+    ACTIVE: { description: 'The account may sign in and its tokens work (until `validUntil`, if set).' },
+    DEACTIVATED: { description: 'Deactivated by a platform admin: no sign-in, every session and token refused.' },
+  },
+});
+
+/**
+ * One table for people and technical users (GitLab's bot users): memberships and token owners
+ * point at a single kind of row. GraphQL shows them as `User` and `TechnicalUser`.
+ */
+@ObjectType('User', { description: 'A person with an account on the platform.' })
+@Entity('users')
+export class UserEntity extends IdentifiedEntity {
+  @Field(() => ID, { description: 'Stable identifier of the user.' })
+  declare id: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  kind: UserKind;
+
+  @Field(() => String, { nullable: true, description: 'Sign-in e-mail address (unique); null for technical users.' })
+  @Index('UQ_users_email', { unique: true })
+  @Column({ type: 'varchar', length: 254, nullable: true })
+  email: string | null;
+
+  @Field({ description: 'Name shown to other users.' })
+  @Column({ type: 'varchar', length: 100 })
+  displayName: string;
+
+  /** argon2id PHC string; never exposed. Null for technical users, who cannot sign in. */
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  passwordHash: string | null;
+
+  @Field(() => UserStatus, { description: 'Whether the account is active or deactivated.' })
+  @Column({ type: 'varchar', length: 16, default: UserStatus.ACTIVE })
+  status: UserStatus;
+
+  @Field(() => Date, { nullable: true, description: 'After this instant the account can no longer sign in and its tokens stop working.' })
+  @timestampColumn({ nullable: true })
+  validUntil: Date | null;
+
+  @Field({ description: 'Platform admins may do everything.' })
+  @Column({ type: 'boolean', default: false })
+  isPlatformAdmin: boolean;
+
+  @Field({ description: 'When the account was created.' })
+  @CreateDateColumn({ precision: 6 })
+  createdAt: Date;
+
+  @Field({ description: 'When the account was last changed.' })
+  @UpdateDateColumn({ precision: 6 })
+  updatedAt: Date;
+}
+
+/** Whether the account may act now: active and within its validity date. */
+export function isUserUsable(user: Pick<UserEntity, 'status' | 'validUntil'>, now = new Date()): boolean {
+  return user.status === UserStatus.ACTIVE && (user.validUntil === null || user.validUntil.getTime() > now.getTime());
+}

@@ -1,0 +1,38 @@
+import { GraphQLSchema, lexicographicSortSchema } from 'graphql';
+import { printSchemaWithDirectives } from '@graphql-tools/utils';
+import { buildSchema } from 'type-graphql';
+import { ACCESS_DIRECTIVES } from './core/authorization/access-directives';
+import { AuthorizationMiddleware } from './core/authorization/authorization.middleware';
+import { AuditResolver } from './core/audit/audit.resolver';
+import { GroupResolver } from './modules/group/group.resolver';
+import { MembershipResolver } from './modules/membership/membership.resolver';
+import { OrganizationResolver } from './modules/organization/organization.resolver';
+import { ProjectResolver } from './modules/project/project.resolver';
+import { SessionResolver } from './modules/session/session.resolver';
+import { UserResolver, ViewerResolver } from './modules/user/user.resolver';
+
+const RESOLVERS = [
+  ViewerResolver,
+  UserResolver,
+  SessionResolver,
+  OrganizationResolver,
+  GroupResolver,
+  ProjectResolver,
+  MembershipResolver,
+  AuditResolver,
+] as const;
+
+/** Builds the code-first schema: class-validator on every input, the access middleware on every root field. */
+export function buildTesseraSchema(): Promise<GraphQLSchema> {
+  return buildSchema({
+    resolvers: RESOLVERS,
+    directives: ACCESS_DIRECTIVES,
+    globalMiddlewares: [AuthorizationMiddleware],
+    validate: { forbidUnknownValues: false, validationError: { target: false, value: false } },
+  });
+}
+
+/** The SDL committed as schema.graphql: sorted, with directive usages. */
+export function printTesseraSchema(schema: GraphQLSchema): string {
+  return `${printSchemaWithDirectives(lexicographicSortSchema(schema))}\n`;
+}

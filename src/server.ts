@@ -1,0 +1,65 @@
+import 'reflect-metadata';
+import { mkdirSync } from 'node:fs';
+import { Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { dirname } from 'node:path';
+import { DataSource, Logger } from 'typeorm';
+import { createApp } from './app';
+import { AppConfig, isMysqlUrl } from './core/config/config';
+import { createDataSource } from './core/database/data-source';
+import { resolveTokenPepper } from './core/secrets/pepper';
+import { bootstrapAdmin } from './modules/user/bootstrap-admin';
+import { buildTesseraSchema } from './schema';
+import { Services, createServices } from './services';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  db: DataSource;
+  services: Services;
+  /** Stops accepting requests, lets in-flight ones finish, then closes the database. */
+  stop: () => Promise<void>;
+}
+
+export interface StartOptions {
+  /** Receives every SQL statement (tests that count queries). */
+  sqlLogger?: Logger;
+  /** Where first-start messages go (the generated admin password); stdout by default. */
+  print?: (line: string) => void;
+}
+
+/** Opens the database, applies pending migrations, bootstraps the first admin and listens on PORT. */
+export async function startServer(config: AppConfig, options: StartOptions = {}): Promise<RunningServer> {
+  const pepper = resolveTokenPepper(config);
+  if (!isMysqlUrl(config.databaseUrl) && config.databaseUrl !== ':memory:') mkdirSync(dirname(config.databaseUrl), { recursive: true });
+  const db = createDataSource(config.databaseUrl, { logger: options.sqlLogger });
+  await db.initialize();
+  try {
+    await db.runMigrations({ transaction: 'each' });
+    await bootstrapAdmin(db, config, options.print ?? ((line) => process.stdout.write(`${line}\n`)));
+    const services = createServices(db, config, pepper);
+    const { app, apollo } = await createApp(config, db, await buildTesseraSchema(), services);
+    const server: Server = await new Promise((resolve, reject) => {
+      const listening = app.listen(config.port, () => resolve(listening)).on('error', reject);
+    });
+    const port = (server.address() as AddressInfo).port;
+    return {
+      url: `http://127.0.0.1:${port}`,
+      port,
+      db,
+      services,
+      stop: async () => {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+        });
+        await apollo.stop();
+        await db.destroy();
+      },
+    };
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+}
+

@@ -1,0 +1,67 @@
+import { TestServer, startTestServer } from '../support/test-server';
+
+describe('the HTTP server', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ label: 'server' });
+  });
+  afterAll(() => server.stop());
+
+  it('answers GET /healthz and /readyz', async () => {
+    const health = await fetch(`${server.url}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok' });
+    const ready = await fetch(`${server.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready' });
+  });
+
+  it('serves POST /graphql', async () => {
+    const response = await server.gql('{ __typename }');
+    expect(response.status).toBe(200);
+    expect(response.data).toEqual({ __typename: 'Query' });
+  });
+
+  it('gives every response a request id, and echoes a sane one sent by the client', async () => {
+    const generated = await server.gql('{ __typename }');
+    expect(generated.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    const echoed = await server.gql('{ __typename }', {}, undefined, { 'x-request-id': 'trace-123' });
+    expect(echoed.headers.get('x-request-id')).toBe('trace-123');
+  });
+
+  it('answers a syntax error with GRAPHQL_PARSE_FAILED and no stack trace', async () => {
+    const response = await server.gql('{ viewer ');
+    expect(response.status).toBe(400);
+    expect(response.errors?.[0].extensions.code).toBe('GRAPHQL_PARSE_FAILED');
+    expect(JSON.stringify(response.errors)).not.toContain('stacktrace');
+  });
+
+  it('refuses request bodies over 100 kB', async () => {
+    const response = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: `{ __typename }${' '.repeat(110 * 1024)}` }),
+    });
+    expect(response.status).toBe(413);
+  });
+
+  it('does not accept batched requests', async () => {
+    const response = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([{ query: '{ __typename }' }, { query: '{ __typename }' }]),
+    });
+    expect(response.status).toBe(400);
+  });
+
+  it('refuses a malformed bearer token with 401 and WWW-Authenticate', async () => {
+    const response = await server.gql('{ __typename }', {}, 'not-a-token');
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toContain('Bearer');
+    expect(response.errors?.[0].extensions.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('runs on the database this project targets', () => {
+    expect(server.db.options.type).toEqual(server.database === 'mysql' ? expect.stringMatching(/^(mysql|mariadb)$/) : 'better-sqlite3');
+  });
+});

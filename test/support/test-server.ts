@@ -1,0 +1,81 @@
+import 'reflect-metadata';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Logger } from 'typeorm';
+import { AppConfig, loadConfig } from '../../src/core/config/config';
+import { createScratchMysqlDatabase } from '../../src/core/database/scratch-database';
+import { RunningServer, startServer } from '../../src/server';
+
+export const ADMIN_EMAIL = 'admin@example.test';
+export const ADMIN_PASSWORD = 'admin-password-for-tests';
+export const TEST_PEPPER = 'test-pepper-0123456789abcdef0123456789abcdef';
+
+export interface GraphQLResponse<T = Record<string, any>> {
+  status: number;
+  headers: Headers;
+  data?: T | null;
+  errors?: Array<{ message: string; path?: string[]; extensions: { code: string; fields?: Array<{ field: string; constraint?: string }>; [key: string]: unknown } }>;
+}
+
+export interface TestServer extends RunningServer {
+  database: 'sqlite' | 'mysql';
+  config: AppConfig;
+  /** POSTs one GraphQL operation, with `token` as bearer when given. */
+  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
+}
+
+/** The database this jest project runs on: `sqlite` or `mysql` (see jest.config.js). */
+export function testDatabase(): 'sqlite' | 'mysql' {
+  return (globalThis as { TESSERA_TEST_DB?: 'sqlite' | 'mysql' }).TESSERA_TEST_DB ?? 'sqlite';
+}
+
+/**
+ * Starts the real server on a free port over a fresh database of this project's dialect
+ * (a temporary SQLite file, or a scratch MySQL database that `stop()` drops).
+ */
+export async function startTestServer(options: { env?: Record<string, string>; sqlLogger?: Logger; label?: string } = {}): Promise<TestServer> {
+  const database = testDatabase();
+  let databaseUrl: string;
+  let cleanup: () => Promise<void>;
+  if (database === 'mysql') {
+    const serverUrl = process.env.TEST_MYSQL_URL;
+    if (!serverUrl) throw new Error('TEST_MYSQL_URL is required for the mysql project');
+    const scratch = await createScratchMysqlDatabase(serverUrl, options.label ?? 'test');
+    databaseUrl = scratch.url;
+    cleanup = scratch.drop;
+  } else {
+    const dir = mkdtempSync(join(tmpdir(), 'tessera-test-'));
+    databaseUrl = join(dir, 'tessera.sqlite');
+    cleanup = async () => rmSync(dir, { recursive: true, force: true });
+  }
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    DATABASE_URL: databaseUrl,
+    TESSERA_ADMIN_EMAIL: ADMIN_EMAIL,
+    TESSERA_ADMIN_PASSWORD: ADMIN_PASSWORD,
+    TESSERA_TOKEN_PEPPER: TEST_PEPPER,
+    TESSERA_LOGIN_MAX_ATTEMPTS_PER_ADDRESS: '1000',
+    ...options.env,
+  });
+  const server = await startServer(config, { sqlLogger: options.sqlLogger, print: () => undefined });
+  return {
+    ...server,
+    database,
+    config,
+    stop: async () => {
+      await server.stop();
+      await cleanup();
+    },
+    gql: async (query, variables, token, headers = {}) => {
+      const response = await fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = (await response.json()) as { data?: any; errors?: any };
+      return { status: response.status, headers: response.headers, data: body.data, errors: body.errors };
+    },
+  };
+}
