@@ -15,6 +15,7 @@ import { formatError, isExpectedError } from './core/errors/format-error';
 import { logger } from './core/logging/logger';
 import { SECRET_PREFIXES } from './core/secrets/secret-format';
 import { createLoaders } from './loaders';
+import { ACCESS_TOKEN_PREFIXES } from './modules/access-token/access-token.service';
 import { Services } from './services';
 
 const REQUEST_ID_PATTERN = /^[\w.-]{1,64}$/;
@@ -63,6 +64,7 @@ export async function createApp(config: AppConfig, db: DataSource, schema: Graph
 
   const bearer = new BearerAuthenticator({
     [SECRET_PREFIXES.session]: (secret) => services.sessions.authenticate(secret),
+    ...Object.fromEntries(ACCESS_TOKEN_PREFIXES.map((prefix) => [prefix, (secret: string) => services.accessTokens.authenticate(secret)])),
   });
   const transaction = createTransactionRunner(db);
 

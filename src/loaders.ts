@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import { DataSource, In } from 'typeorm';
 import { byIdLoader, manyByLoader } from './core/database/loaders';
+import { AccessTokenEntity } from './modules/access-token/access-token.entity';
 import { GroupEntity } from './modules/group/group.entity';
 import { MembershipEntity } from './modules/membership/membership.entity';
 import { OrganizationEntity } from './modules/organization/organization.entity';
@@ -29,6 +30,7 @@ export function createLoaders(db: DataSource) {
     projectsByGroup: manyByLoader(db, ProjectEntity, 'groupId'),
     membershipsByUser: manyByLoader(db, MembershipEntity, 'userId'),
     membershipsByResource: membershipsByResourceLoader(db),
+    accessTokenById: byIdLoader(db, AccessTokenEntity),
   };
 }
 

@@ -4,11 +4,19 @@ import { buildSchema } from 'type-graphql';
 import { ACCESS_DIRECTIVES } from './core/authorization/access-directives';
 import { AuthorizationMiddleware } from './core/authorization/authorization.middleware';
 import { AuditResolver } from './core/audit/audit.resolver';
+import {
+  AccessTokenResolver,
+  GroupAccessTokensResolver,
+  OrganizationAccessTokensResolver,
+  ProjectAccessTokensResolver,
+  ViewerAccessTokensResolver,
+} from './modules/access-token/access-token.resolver';
 import { GroupResolver } from './modules/group/group.resolver';
 import { MembershipResolver } from './modules/membership/membership.resolver';
 import { OrganizationResolver } from './modules/organization/organization.resolver';
 import { ProjectResolver } from './modules/project/project.resolver';
 import { SessionResolver } from './modules/session/session.resolver';
+import { OrganizationTokenPolicyResolver, TokenPolicyResolver } from './modules/token-policy/token-policy.resolver';
 import { UserResolver, ViewerResolver } from './modules/user/user.resolver';
 
 const RESOLVERS = [
@@ -20,6 +28,13 @@ const RESOLVERS = [
   ProjectResolver,
   MembershipResolver,
   AuditResolver,
+  AccessTokenResolver,
+  ViewerAccessTokensResolver,
+  OrganizationAccessTokensResolver,
+  GroupAccessTokensResolver,
+  ProjectAccessTokensResolver,
+  TokenPolicyResolver,
+  OrganizationTokenPolicyResolver,
 ] as const;
 
 /** Builds the code-first schema: class-validator on every input, the access middleware on every root field. */

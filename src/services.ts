@@ -1,13 +1,16 @@
 import { DataSource } from 'typeorm';
 import { AuditService } from './core/audit/audit.service';
 import { LoginThrottle } from './core/auth/login-throttle';
+import { ResourceType } from './core/authorization/role';
 import { AppConfig } from './core/config/config';
 import { ResourceDeletion } from './core/lifecycle/resource-deletion';
+import { AccessTokenService } from './modules/access-token/access-token.service';
 import { GroupService } from './modules/group/group.service';
 import { MembershipService } from './modules/membership/membership.service';
 import { OrganizationService } from './modules/organization/organization.service';
 import { ProjectService } from './modules/project/project.service';
 import { SessionService } from './modules/session/session.service';
+import { TokenPolicyService } from './modules/token-policy/token-policy.service';
 import { UserService } from './modules/user/user.service';
 
 /** The stateless services of one server, wired once at start-up; each method takes the request context. */
@@ -17,12 +20,21 @@ export function createServices(db: DataSource, config: AppConfig, pepper: string
   const sessions = new SessionService(db, config, pepper, audit, new LoginThrottle(config));
   const users = new UserService(audit, sessions);
   const memberships = new MembershipService(audit);
+  const tokenPolicies = new TokenPolicyService(audit);
+  const accessTokens = new AccessTokenService(db, pepper, audit, sessions, tokenPolicies);
+  users.onDeactivation((tx, ctx, user) => accessTokens.revokeAllOfOwner(tx, ctx, user));
+  deletion.register((tx, _ctx, resources) => accessTokens.deleteForResources(tx, resources));
   deletion.register((tx, _ctx, resources) => memberships.deleteForResources(tx, resources));
+  deletion.register((tx, _ctx, resources) =>
+    tokenPolicies.deleteForOrganizations(tx, resources.filter((r) => r.type === ResourceType.ORGANIZATION).map((r) => r.id)),
+  );
   return {
     audit,
     sessions,
     users,
     memberships,
+    tokenPolicies,
+    accessTokens,
     organizations: new OrganizationService(audit, deletion),
     groups: new GroupService(audit, deletion),
     projects: new ProjectService(audit, deletion),

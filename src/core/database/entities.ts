@@ -1,9 +1,11 @@
 import { AuditEventEntity } from '../audit/audit-event.entity';
+import { AccessTokenEntity } from '../../modules/access-token/access-token.entity';
 import { GroupEntity } from '../../modules/group/group.entity';
 import { MembershipEntity } from '../../modules/membership/membership.entity';
 import { OrganizationEntity } from '../../modules/organization/organization.entity';
 import { ProjectEntity } from '../../modules/project/project.entity';
 import { SessionEntity } from '../../modules/session/session.entity';
+import { TokenPolicyEntity } from '../../modules/token-policy/token-policy.entity';
 import { UserEntity } from '../../modules/user/user.entity';
 
 /** Every entity, for the one DataSource that the app, the tests and the TypeORM CLI share. */
@@ -15,4 +17,6 @@ export const ENTITIES = [
   ProjectEntity,
   MembershipEntity,
   AuditEventEntity,
+  AccessTokenEntity,
+  TokenPolicyEntity,
 ];

@@ -1,22 +1,16 @@
-import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root, createUnionType } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
 import { AccessTarget, RequireRole } from '../../core/authorization/access-directives';
-import { ResourceType, Role } from '../../core/authorization/role';
+import { Role } from '../../core/authorization/role';
 import { RequestContext } from '../../core/context/request-context';
 import { GroupEntity } from '../group/group.entity';
 import { OrganizationEntity } from '../organization/organization.entity';
 import { DeletePayload } from '../organization/organization.types';
+import { Resource, loadResource } from '../organization/resource.union';
 import { ProjectEntity } from '../project/project.entity';
 import { UserEntity } from '../user/user.entity';
 import { Principal } from '../user/user.types';
 import { MembershipEntity } from './membership.entity';
 import { AddMembershipInput, MembershipPayload, RemoveMembershipInput, UpdateMembershipInput } from './membership.types';
-
-export const Resource = createUnionType({
-  name: 'Resource',
-  description: 'An organization, group or project.',
-  types: () => [OrganizationEntity, GroupEntity, ProjectEntity] as const,
-  resolveType: (value) => (value instanceof ProjectEntity ? 'Project' : value instanceof GroupEntity ? 'Group' : 'Organization'),
-});
 
 @Resolver(() => MembershipEntity)
 export class MembershipResolver {
@@ -46,13 +40,6 @@ export class MembershipResolver {
 
   @FieldResolver(() => Resource, { description: 'The organization, group or project the role is held on.' })
   resource(@Ctx() ctx: RequestContext, @Root() membership: MembershipEntity): Promise<OrganizationEntity | GroupEntity | ProjectEntity | null> {
-    switch (membership.resourceType) {
-      case ResourceType.ORGANIZATION:
-        return ctx.loaders.organizationById.load(membership.resourceId);
-      case ResourceType.GROUP:
-        return ctx.loaders.groupById.load(membership.resourceId);
-      case ResourceType.PROJECT:
-        return ctx.loaders.projectById.load(membership.resourceId);
-    }
+    return loadResource(ctx.loaders, membership.resourceType, membership.resourceId);
   }
 }

@@ -1,4 +1,5 @@
 import { Identity1795456945282 } from './1795456945282-Identity';
+import { AccessTokens1795457658868 } from './1795457658868-AccessTokens';
 
-/** Applied in order; add each generated migration here. */
-export const MYSQL_MIGRATIONS = [Identity1795456945282];
+/** Applied in order; scripts/generate-migration.sh adds each new migration here. */
+export const MYSQL_MIGRATIONS = [Identity1795456945282, AccessTokens1795457658868];

@@ -1,4 +1,5 @@
 import { Identity1795456949030 } from './1795456949030-Identity';
+import { AccessTokens1795457664514 } from './1795457664514-AccessTokens';
 
-/** Applied in order; add each generated migration here. */
-export const SQLITE_MIGRATIONS = [Identity1795456949030];
+/** Applied in order; scripts/generate-migration.sh adds each new migration here. */
+export const SQLITE_MIGRATIONS = [Identity1795456949030, AccessTokens1795457664514];

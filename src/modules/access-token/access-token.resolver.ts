@@ -1,0 +1,158 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { AccessTarget, Authenticated, RequireRole } from '../../core/authorization/access-directives';
+import { ResourceType, Role } from '../../core/authorization/role';
+import { SCOPES_BY_LEVEL, SCOPE_DESCRIPTIONS } from '../../core/authorization/scopes';
+import { RequestContext } from '../../core/context/request-context';
+import { ConnectionArgs } from '../../core/pagination/connection';
+import { GroupEntity } from '../group/group.entity';
+import { OrganizationEntity } from '../organization/organization.entity';
+import { DeletePayload } from '../organization/organization.types';
+import { Resource, loadResource } from '../organization/resource.union';
+import { ProjectEntity } from '../project/project.entity';
+import { UserEntity } from '../user/user.entity';
+import { Principal } from '../user/user.types';
+import { Viewer } from '../user/viewer.types';
+import { AccessTokenEntity, AccessTokenLevel, tokenScopes } from './access-token.entity';
+import { AccessTokenStatus, accessTokenStatus } from './access-token.status';
+import {
+  AccessTokenConnection,
+  AccessTokenFilterArgs,
+  AccessTokenPayload,
+  AccessTokenSecretPayload,
+  DeleteAllAccessTokensPayload,
+  ScopeDescription,
+} from './access-token.types';
+import { AccessTokenIdInput, DeleteAllAccessTokensInput, RevokeAccessTokenInput, RotateAccessTokenInput } from './dto/access-token-action.input';
+import { CreateAccessTokenInput } from './dto/create-access-token.input';
+
+@Resolver(() => AccessTokenEntity)
+export class AccessTokenResolver {
+  @RequireRole(Role.ADMIN, AccessTarget.ACCESS_TOKEN, 'id')
+  @Query(() => AccessTokenEntity, { description: "One access token: the caller's own personal token, or a token of a resource the caller is ADMIN of." })
+  accessToken(@Ctx() ctx: RequestContext, @Arg('id', () => ID, { description: 'The token id.' }) id: string): Promise<AccessTokenEntity> {
+    return ctx.services.accessTokens.get(ctx, id);
+  }
+
+  @RequireRole(Role.ADMIN, AccessTarget.PLATFORM)
+  @Query(() => AccessTokenConnection, { description: 'Every access token on the platform, newest first (platform admins).' })
+  accessTokens(@Ctx() ctx: RequestContext, @Args() filter: AccessTokenFilterArgs, @Args() page: ConnectionArgs) {
+    return ctx.services.accessTokens.listAll(ctx, filter, page);
+  }
+
+  @Authenticated()
+  @Query(() => [ScopeDescription], { description: 'The scopes a token of this level may carry, with what each allows (for a create dialog).' })
+  accessTokenScopes(@Arg('level', () => AccessTokenLevel, { description: 'The token level.' }) level: AccessTokenLevel): ScopeDescription[] {
+    return SCOPES_BY_LEVEL[level].map((name) => ({ name, description: SCOPE_DESCRIPTIONS[name] }));
+  }
+
+  @RequireRole(Role.ADMIN, AccessTarget.RESOURCE_OR_SELF, 'input')
+  @Mutation(() => AccessTokenSecretPayload, {
+    description: 'Creates an access token and returns its secret, the only time it is shown. Resource tokens (ADMINs of the resource) get a technical user with the token\'s role; personal tokens act as their owner. A signed-in caller must enter their password.',
+  })
+  createAccessToken(@Ctx() ctx: RequestContext, @Arg('input', () => CreateAccessTokenInput, { description: 'The token.' }) input: CreateAccessTokenInput): Promise<AccessTokenSecretPayload> {
+    return ctx.services.accessTokens.create(ctx, input);
+  }
+
+  @RequireRole(Role.ADMIN, AccessTarget.ACCESS_TOKEN, 'input.id')
+  @Mutation(() => AccessTokenPayload, { description: 'Revokes (temporarily disables) a token; it stops working at once. Revoking twice changes nothing.' })
+  async revokeAccessToken(@Ctx() ctx: RequestContext, @Arg('input', () => RevokeAccessTokenInput, { description: 'The token and why.' }) input: RevokeAccessTokenInput): Promise<AccessTokenPayload> {
+    return { accessToken: await ctx.services.accessTokens.revoke(ctx, input.id, input.reason ?? null) };
+  }
+
+  @RequireRole(Role.ADMIN, AccessTarget.ACCESS_TOKEN, 'input.id')
+  @Mutation(() => AccessTokenPayload, { description: 'Undoes a revoke, if the token has not expired, was not rotated, and its owner is active.' })
+  async restoreAccessToken(@Ctx() ctx: RequestContext, @Arg('input', () => AccessTokenIdInput, { description: 'The token.' }) input: AccessTokenIdInput): Promise<AccessTokenPayload> {
+    return { accessToken: await ctx.services.accessTokens.restore(ctx, input.id) };
+  }
+
+  @RequireRole(Role.ADMIN, AccessTarget.ACCESS_TOKEN, 'input.id')
+  @Mutation(() => AccessTokenSecretPayload, {
+    description: 'Replaces a token\'s secret: a new token with the same settings, linked to the old one, which is revoked. Rotating an already rotated token revokes its whole chain (reuse detection).',
+  })
+  rotateAccessToken(@Ctx() ctx: RequestContext, @Arg('input', () => RotateAccessTokenInput, { description: 'The token.' }) input: RotateAccessTokenInput): Promise<AccessTokenSecretPayload> {
+    return ctx.services.accessTokens.rotate(ctx, input.id, input.expiresAt);
+  }
+
+  @RequireRole(Role.ADMIN, AccessTarget.ACCESS_TOKEN, 'input.id')
+  @Mutation(() => DeletePayload, { description: 'Deletes a token for good, with its rotated predecessors and its technical user; the audit trail stays.' })
+  async deleteAccessToken(@Ctx() ctx: RequestContext, @Arg('input', () => AccessTokenIdInput, { description: 'The token.' }) input: AccessTokenIdInput): Promise<DeletePayload> {
+    await ctx.services.accessTokens.delete(ctx, input.id);
+    return { deletedId: input.id };
+  }
+
+  @Authenticated()
+  @Mutation(() => DeleteAllAccessTokensPayload, { description: "Deletes all of the caller's own personal tokens, optionally of one kind (signed-in sessions only)." })
+  async deleteAllAccessTokens(
+    @Ctx() ctx: RequestContext,
+    @Arg('input', () => DeleteAllAccessTokensInput, { nullable: true, description: 'Which kind; omit for all.' }) input?: DeleteAllAccessTokensInput,
+  ): Promise<DeleteAllAccessTokensPayload> {
+    return { deletedCount: await ctx.services.accessTokens.deleteAllOwn(ctx, input?.kind) };
+  }
+
+  @FieldResolver(() => [String], { description: 'What the token may do.' })
+  scopes(@Root() token: AccessTokenEntity): string[] {
+    return tokenScopes(token);
+  }
+
+  @FieldResolver(() => AccessTokenStatus, { description: 'Whether the token works now, and if not, why.' })
+  async status(@Ctx() ctx: RequestContext, @Root() token: AccessTokenEntity): Promise<AccessTokenStatus> {
+    const owner = await ctx.loaders.userById.load(token.ownerId);
+    return owner ? accessTokenStatus(token, owner) : AccessTokenStatus.OWNER_INACTIVE;
+  }
+
+  @FieldResolver(() => Principal, { description: 'Who the token acts as: its user, or the technical user of a resource token.' })
+  owner(@Ctx() ctx: RequestContext, @Root() token: AccessTokenEntity): Promise<UserEntity | null> {
+    return ctx.loaders.userById.load(token.ownerId);
+  }
+
+  @FieldResolver(() => UserEntity, { nullable: true, description: 'Who created the token (or this rotation of it).' })
+  createdBy(@Ctx() ctx: RequestContext, @Root() token: AccessTokenEntity): Promise<UserEntity | null> {
+    return token.createdById ? ctx.loaders.userById.load(token.createdById) : Promise.resolve(null);
+  }
+
+  @FieldResolver(() => Resource, { nullable: true, description: 'The organization, group or project the token is bound to; null for personal tokens.' })
+  resource(@Ctx() ctx: RequestContext, @Root() token: AccessTokenEntity) {
+    return token.resourceType && token.resourceId ? loadResource(ctx.loaders, token.resourceType, token.resourceId) : null;
+  }
+
+  @FieldResolver(() => AccessTokenEntity, { nullable: true, description: 'The token this one replaced by rotation.' })
+  previousToken(@Ctx() ctx: RequestContext, @Root() token: AccessTokenEntity): Promise<AccessTokenEntity | null> {
+    return token.previousTokenId ? ctx.loaders.accessTokenById.load(token.previousTokenId) : Promise.resolve(null);
+  }
+}
+
+/** The token lists on the pages that show them: the viewer's own, and each resource's. */
+@Resolver(() => Viewer)
+export class ViewerAccessTokensResolver {
+  @FieldResolver(() => AccessTokenConnection, { description: "The caller's own personal tokens, newest first." })
+  accessTokens(@Ctx() ctx: RequestContext, @Args() filter: AccessTokenFilterArgs, @Args() page: ConnectionArgs) {
+    return ctx.services.accessTokens.listOwn(ctx, filter, page);
+  }
+}
+
+@Resolver(() => OrganizationEntity)
+export class OrganizationAccessTokensResolver {
+  @FieldResolver(() => AccessTokenConnection, { description: 'Tokens bound to the organization itself, newest first (its ADMINs).' })
+  accessTokens(@Ctx() ctx: RequestContext, @Root() organization: OrganizationEntity, @Args() filter: AccessTokenFilterArgs, @Args() page: ConnectionArgs) {
+    const path = { type: ResourceType.ORGANIZATION, id: organization.id, organizationId: organization.id, groupId: null, projectId: null };
+    return ctx.services.accessTokens.listForResource(ctx, path, filter, page);
+  }
+}
+
+@Resolver(() => GroupEntity)
+export class GroupAccessTokensResolver {
+  @FieldResolver(() => AccessTokenConnection, { description: 'Tokens bound to the group, newest first (its ADMINs).' })
+  accessTokens(@Ctx() ctx: RequestContext, @Root() group: GroupEntity, @Args() filter: AccessTokenFilterArgs, @Args() page: ConnectionArgs) {
+    const path = { type: ResourceType.GROUP, id: group.id, organizationId: group.organizationId, groupId: group.id, projectId: null };
+    return ctx.services.accessTokens.listForResource(ctx, path, filter, page);
+  }
+}
+
+@Resolver(() => ProjectEntity)
+export class ProjectAccessTokensResolver {
+  @FieldResolver(() => AccessTokenConnection, { description: 'Tokens bound to the project, newest first (its ADMINs).' })
+  accessTokens(@Ctx() ctx: RequestContext, @Root() project: ProjectEntity, @Args() filter: AccessTokenFilterArgs, @Args() page: ConnectionArgs) {
+    const path = { type: ResourceType.PROJECT, id: project.id, organizationId: project.organizationId, groupId: project.groupId, projectId: project.id };
+    return ctx.services.accessTokens.listForResource(ctx, path, filter, page);
+  }
+}

@@ -1,0 +1,405 @@
+import { Brackets, DataSource, EntityManager, In, IsNull, SelectQueryBuilder } from 'typeorm';
+import { AuditService } from '../../core/audit/audit.service';
+import { callerRoleOn } from '../../core/authorization/caller-role';
+import { ResourcePath, resolveResourcePath } from '../../core/authorization/resource-path';
+import { ResourceType, Role, roleAtLeast } from '../../core/authorization/role';
+import { Caller, RequestContext, requireCaller } from '../../core/context/request-context';
+import { AppError, ErrorCode, badInput, conflict, forbidden, notFound } from '../../core/errors/app-error';
+import { ResourceRef } from '../../core/lifecycle/resource-deletion';
+import { ConnectionArgs, paginate } from '../../core/pagination/connection';
+import { SECRET_PREFIXES, SecretPrefix, generateSecret, hashSecret, secretHint } from '../../core/secrets/secret-format';
+import { MembershipEntity } from '../membership/membership.entity';
+import { SessionService } from '../session/session.service';
+import { TokenPolicyService } from '../token-policy/token-policy.service';
+import { UserEntity, UserKind, UserStatus } from '../user/user.entity';
+import { AccessTokenEntity, AccessTokenKind, AccessTokenLevel, tokenScopes } from './access-token.entity';
+import { MintingToken, checkRole, checkScopes, resolveExpiry } from './access-token.policy';
+import { AccessTokenStatus, accessTokenStatus } from './access-token.status';
+import { AccessTokenFilterArgs } from './access-token.types';
+import { CreateAccessTokenInput } from './dto/create-access-token.input';
+
+export interface IssuedAccessToken {
+  accessToken: AccessTokenEntity;
+  secret: string;
+}
+
+const LEVEL_OF_RESOURCE: Record<ResourceType, AccessTokenLevel> = {
+  [ResourceType.ORGANIZATION]: AccessTokenLevel.ORGANIZATION,
+  [ResourceType.GROUP]: AccessTokenLevel.GROUP,
+  [ResourceType.PROJECT]: AccessTokenLevel.PROJECT,
+};
+
+export function secretPrefixOf(level: AccessTokenLevel, kind: AccessTokenKind): SecretPrefix {
+  if (kind === AccessTokenKind.EXPOSE) return SECRET_PREFIXES.exposeToken;
+  switch (level) {
+    case AccessTokenLevel.PERSONAL:
+      return SECRET_PREFIXES.personalAccessToken;
+    case AccessTokenLevel.ORGANIZATION:
+      return SECRET_PREFIXES.organizationAccessToken;
+    case AccessTokenLevel.GROUP:
+      return SECRET_PREFIXES.groupAccessToken;
+    case AccessTokenLevel.PROJECT:
+      return SECRET_PREFIXES.projectAccessToken;
+  }
+}
+
+export const ACCESS_TOKEN_PREFIXES: SecretPrefix[] = [
+  SECRET_PREFIXES.personalAccessToken,
+  SECRET_PREFIXES.organizationAccessToken,
+  SECRET_PREFIXES.groupAccessToken,
+  SECRET_PREFIXES.projectAccessToken,
+  SECRET_PREFIXES.exposeToken,
+];
+
+export const REVOKED_BY_ROTATION = 'rotated';
+export const REVOKED_BY_OWNER_DEACTIVATION = 'owner deactivated';
+export const REVOKED_BY_REUSE = 'rotated token reused: chain revoked';
+
+/**
+ * Access tokens at four levels: create (with a technical user for resource tokens), revoke,
+ * restore, rotate (with reuse detection), delete; and bearer authentication with them.
+ * Access to each mutation is decided by its `@requireRole` rule; this service adds the rules that
+ * depend on the request's content (role ceiling, scopes, expiry, password re-entry).
+ */
+export class AccessTokenService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly pepper: string,
+    private readonly audit: AuditService,
+    private readonly sessions: SessionService,
+    private readonly policies: TokenPolicyService,
+  ) {}
+
+  async create(ctx: RequestContext, input: CreateAccessTokenInput): Promise<IssuedAccessToken> {
+    const caller = requireCaller(ctx);
+    const resource = this.namedResource(input);
+    const level = resource ? LEVEL_OF_RESOURCE[resource.type] : AccessTokenLevel.PERSONAL;
+    const kind = input.kind ?? AccessTokenKind.ACCESS;
+    if (kind === AccessTokenKind.EXPOSE && level !== AccessTokenLevel.PERSONAL) throw badInput('input.kind', 'EXPOSE tokens are personal', 'personalOnly');
+    if (!resource && caller.accessTokenId) throw forbidden('An access token cannot create personal tokens; sign in to do so');
+    if (!resource && input.role) throw badInput('input.role', 'personal tokens act with your own roles and take none', 'resourceOnly');
+
+    const minting = await this.mintingToken(ctx, caller);
+    if (!minting) {
+      if (!input.password) throw badInput('input.password', 'enter your current password to create a token', 'isNotEmpty');
+      await this.sessions.verifyPasswordThrottled(ctx, caller.user, input.password, 'input.password');
+    }
+    const path = resource ? await resolveResourcePath(ctx.db.manager, resource.type, resource.id) : null;
+    if (resource && !path) throw notFound('Resource');
+    const policy = path ? await this.policies.find(ctx.db.manager, path.organizationId) : null;
+    const scopes = checkScopes(level, input.scopes, policy, minting);
+    const role = path ? checkRole(await callerRoleOn(ctx, path), input.role ?? Role.VIEWER) : null;
+    const expiresAt = resolveExpiry(input.expiresAt, policy, minting);
+
+    return ctx.transaction(async (tx) => {
+      const ownerId = path ? await this.createTechnicalUser(tx, input.name, path, role!) : caller.user.id;
+      const issued = await this.insertToken(tx, {
+        level,
+        kind,
+        name: input.name.trim(),
+        description: input.description?.trim() || null,
+        scopeList: scopes.join(' '),
+        role,
+        resourceType: path?.type ?? null,
+        resourceId: path?.id ?? null,
+        organizationId: path?.organizationId ?? null,
+        ownerId,
+        createdById: caller.user.id,
+        expiresAt,
+        previousTokenId: null,
+      });
+      await this.audit.record(tx, ctx, {
+        action: 'createAccessToken',
+        targetType: 'AccessToken',
+        targetId: issued.accessToken.id,
+        organizationId: path?.organizationId ?? null,
+        detail: { level, kind, scopes, role, expiresAt: expiresAt?.toISOString() ?? null },
+      });
+      return issued;
+    });
+  }
+
+  /** Temporarily disables a token; revoking a revoked token changes nothing. */
+  async revoke(ctx: RequestContext, id: string, reason: string | null): Promise<AccessTokenEntity> {
+    return ctx.transaction(async (tx) => {
+      const token = await this.load(tx, id);
+      if (token.revokedAt) return token;
+      Object.assign(token, { revokedAt: new Date(), revokedById: ctx.caller?.user.id ?? null, revocationReason: reason?.trim() || null });
+      await tx.save(token);
+      await this.audit.record(tx, ctx, { action: 'revokeAccessToken', targetType: 'AccessToken', targetId: id, organizationId: token.organizationId, detail: { reason: token.revocationReason } });
+      return token;
+    });
+  }
+
+  /** Re-enables a revoked token that has not expired, was not rotated, and whose owner is active. */
+  async restore(ctx: RequestContext, id: string): Promise<AccessTokenEntity> {
+    return ctx.transaction(async (tx) => {
+      const token = await this.load(tx, id);
+      if (!token.revokedAt) return token;
+      if (token.replacedByTokenId) throw conflict('A rotated token cannot be restored; its successor replaces it');
+      const owner = await tx.findOneOrFail(UserEntity, { where: { id: token.ownerId } });
+      const status = accessTokenStatus({ ...token, revokedAt: null }, owner);
+      if (status === AccessTokenStatus.EXPIRED) throw conflict('The token has expired; create a new one');
+      if (status === AccessTokenStatus.OWNER_INACTIVE) throw conflict("The token's owner is inactive");
+      Object.assign(token, { revokedAt: null, revokedById: null, revocationReason: null });
+      await tx.save(token);
+      await this.audit.record(tx, ctx, { action: 'restoreAccessToken', targetType: 'AccessToken', targetId: id, organizationId: token.organizationId });
+      return token;
+    });
+  }
+
+  /**
+   * Issues a new secret with the same settings and revokes the old one, linking the two. Rotating
+   * a token that was already rotated is reuse of a stale secret: the whole chain is revoked.
+   */
+  async rotate(ctx: RequestContext, id: string, requestedExpiry: Date | null | undefined): Promise<IssuedAccessToken> {
+    const outcome = await ctx.transaction(async (tx) => {
+      const token = await this.load(tx, id);
+      if (token.replacedByTokenId) {
+        const revoked = await this.revokeChain(tx, ctx, token);
+        return { reused: true as const, revoked };
+      }
+      const owner = await tx.findOneOrFail(UserEntity, { where: { id: token.ownerId } });
+      const status = accessTokenStatus(token, owner);
+      if (status !== AccessTokenStatus.ACTIVE) throw conflict(`Only active tokens can be rotated (this one is ${status})`);
+      const policy = token.organizationId ? await this.policies.find(tx, token.organizationId) : null;
+      const sameLifetime = token.expiresAt ? new Date(Date.now() + (token.expiresAt.getTime() - token.createdAt.getTime())) : null;
+      const expiresAt = resolveExpiry(requestedExpiry === undefined ? sameLifetime : requestedExpiry, policy, await this.mintingToken(ctx, requireCaller(ctx)));
+      const issued = await this.insertToken(tx, {
+        level: token.level,
+        kind: token.kind,
+        name: token.name,
+        description: token.description,
+        scopeList: token.scopeList,
+        role: token.role,
+        resourceType: token.resourceType,
+        resourceId: token.resourceId,
+        organizationId: token.organizationId,
+        ownerId: token.ownerId,
+        createdById: ctx.caller?.user.id ?? null,
+        expiresAt,
+        previousTokenId: token.id,
+      });
+      Object.assign(token, { revokedAt: new Date(), revokedById: ctx.caller?.user.id ?? null, revocationReason: REVOKED_BY_ROTATION, replacedByTokenId: issued.accessToken.id });
+      await tx.save(token);
+      await this.audit.record(tx, ctx, {
+        action: 'rotateAccessToken',
+        targetType: 'AccessToken',
+        targetId: issued.accessToken.id,
+        organizationId: token.organizationId,
+        detail: { previousTokenId: token.id },
+      });
+      return { reused: false as const, issued };
+    });
+    if (outcome.reused) {
+      throw new AppError(ErrorCode.CONFLICT, `This token was already rotated; reuse detected, ${outcome.revoked} token(s) of its chain revoked`);
+    }
+    return outcome.issued;
+  }
+
+  /** Deletes a token for good, with its rotated predecessors and, when unused, its technical user. */
+  async delete(ctx: RequestContext, id: string): Promise<void> {
+    await ctx.transaction(async (tx) => {
+      const token = await this.load(tx, id);
+      const chain = [token];
+      for (let previous = token.previousTokenId; previous; ) {
+        const found = await tx.findOne(AccessTokenEntity, { where: { id: previous } });
+        if (!found) break;
+        chain.push(found);
+        previous = found.previousTokenId;
+      }
+      await this.deleteTokens(tx, chain);
+      await this.audit.record(tx, ctx, { action: 'deleteAccessToken', targetType: 'AccessToken', targetId: id, organizationId: token.organizationId, detail: { deleted: chain.length } });
+    });
+  }
+
+  /** Deletes the caller's own personal tokens, optionally of one kind. */
+  async deleteAllOwn(ctx: RequestContext, kind: AccessTokenKind | undefined): Promise<number> {
+    const caller = requireCaller(ctx);
+    if (!caller.sessionId) throw forbidden('Sign in to delete all your tokens; an access token cannot');
+    return ctx.transaction(async (tx) => {
+      const tokens = await tx.find(AccessTokenEntity, { where: { ownerId: caller.user.id, level: AccessTokenLevel.PERSONAL, ...(kind ? { kind } : {}) } });
+      await this.deleteTokens(tx, tokens);
+      await this.audit.record(tx, ctx, { action: 'deleteAllAccessTokens', targetType: 'User', targetId: caller.user.id, detail: { kind: kind ?? null, deleted: tokens.length } });
+      return tokens.length;
+    });
+  }
+
+  async get(ctx: RequestContext, id: string): Promise<AccessTokenEntity> {
+    return this.load(ctx.db.manager, id);
+  }
+
+  /** The caller's own personal tokens. */
+  listOwn(ctx: RequestContext, filter: AccessTokenFilterArgs, page: ConnectionArgs) {
+    const query = this.filtered(ctx, filter).andWhere('token.ownerId = :ownerId AND token.level = :personal', {
+      ownerId: requireCaller(ctx).user.id,
+      personal: AccessTokenLevel.PERSONAL,
+    });
+    return paginate(query, page);
+  }
+
+  /** Tokens bound to one resource; only its ADMINs (and platform admins) see them. */
+  async listForResource(ctx: RequestContext, path: ResourcePath, filter: AccessTokenFilterArgs, page: ConnectionArgs) {
+    if (!roleAtLeast(await callerRoleOn(ctx, path), Role.ADMIN)) throw forbidden('Only ADMINs of the resource see its access tokens');
+    const query = this.filtered(ctx, filter).andWhere('token.resourceType = :resourceType AND token.resourceId = :resourceId', {
+      resourceType: path.type,
+      resourceId: path.id,
+    });
+    return paginate(query, page);
+  }
+
+  /** Every token on the platform (platform admins). */
+  listAll(ctx: RequestContext, filter: AccessTokenFilterArgs, page: ConnectionArgs) {
+    return paginate(this.filtered(ctx, filter), page);
+  }
+
+  /** The caller an access token secret stands for, or null unless the token is ACTIVE. */
+  async authenticate(secret: string): Promise<Caller | null> {
+    const token = await this.db.manager.findOne(AccessTokenEntity, { where: { tokenHash: hashSecret(secret, this.pepper) }, relations: { owner: true } });
+    if (!token?.owner || accessTokenStatus(token, token.owner) !== AccessTokenStatus.ACTIVE) return null;
+    return { user: token.owner, sessionId: null, accessTokenId: token.id, scopes: tokenScopes(token) };
+  }
+
+  /** Revokes every active personal token of a deactivated user (reactivation does not restore them). */
+  async revokeAllOfOwner(tx: EntityManager, ctx: RequestContext, user: UserEntity): Promise<void> {
+    await tx.update(
+      AccessTokenEntity,
+      { ownerId: user.id, revokedAt: IsNull() },
+      { revokedAt: new Date(), revokedById: ctx.caller?.user.id ?? null, revocationReason: REVOKED_BY_OWNER_DEACTIVATION },
+    );
+  }
+
+  /** Deletes the tokens (and technical users) bound to resources that are being deleted. */
+  async deleteForResources(tx: EntityManager, resources: ResourceRef[]): Promise<void> {
+    for (const type of Object.values(ResourceType)) {
+      const ids = resources.filter((r) => r.type === type).map((r) => r.id);
+      if (ids.length) await this.deleteTokens(tx, await tx.find(AccessTokenEntity, { where: { resourceType: type, resourceId: In(ids) } }));
+    }
+  }
+
+  private namedResource(input: CreateAccessTokenInput): { type: ResourceType; id: string } | null {
+    if (input.organizationId) return { type: ResourceType.ORGANIZATION, id: input.organizationId };
+    if (input.groupId) return { type: ResourceType.GROUP, id: input.groupId };
+    if (input.projectId) return { type: ResourceType.PROJECT, id: input.projectId };
+    return null;
+  }
+
+  /** The limits a token-authenticated caller passes on: its own token's scopes and expiry. */
+  private async mintingToken(ctx: RequestContext, caller: Caller): Promise<MintingToken | null> {
+    if (!caller.accessTokenId) return null;
+    const own = await ctx.db.manager.findOneOrFail(AccessTokenEntity, { where: { id: caller.accessTokenId } });
+    return { scopes: tokenScopes(own), expiresAt: own.expiresAt };
+  }
+
+  private async load(em: EntityManager, id: string): Promise<AccessTokenEntity> {
+    const token = await em.findOne(AccessTokenEntity, { where: { id } });
+    if (!token) throw notFound('Access token');
+    return token;
+  }
+
+  private async createTechnicalUser(tx: EntityManager, tokenName: string, path: ResourcePath, role: Role): Promise<string> {
+    const technicalUser = await tx.save(
+      Object.assign(new UserEntity(), {
+        kind: UserKind.TECHNICAL,
+        email: null,
+        displayName: `${tokenName.trim().slice(0, 80)} (token)`,
+        passwordHash: null,
+        status: UserStatus.ACTIVE,
+        validUntil: null,
+        isPlatformAdmin: false,
+      }),
+    );
+    await tx.save(
+      Object.assign(new MembershipEntity(), {
+        userId: technicalUser.id,
+        resourceType: path.type,
+        resourceId: path.id,
+        organizationId: path.organizationId,
+        role,
+      }),
+    );
+    return technicalUser.id;
+  }
+
+  private async insertToken(tx: EntityManager, fields: Omit<AccessTokenEntity, 'id' | 'tokenHash' | 'hint' | 'createdAt' | 'revokedAt' | 'revokedById' | 'revocationReason' | 'lastUsedAt' | 'replacedByTokenId' | 'assignId' | 'owner'>): Promise<IssuedAccessToken> {
+    const secret = generateSecret(secretPrefixOf(fields.level, fields.kind));
+    const accessToken = await tx.save(
+      Object.assign(new AccessTokenEntity(), {
+        ...fields,
+        tokenHash: hashSecret(secret, this.pepper),
+        hint: secretHint(secret),
+        revokedAt: null,
+        revokedById: null,
+        revocationReason: null,
+        lastUsedAt: null,
+        replacedByTokenId: null,
+      }),
+    );
+    return { accessToken, secret };
+  }
+
+  /** Revokes every still-active token of a rotation chain, both directions; returns how many. */
+  private async revokeChain(tx: EntityManager, ctx: RequestContext, token: AccessTokenEntity): Promise<number> {
+    const chain = new Map<string, AccessTokenEntity>([[token.id, token]]);
+    const pending = [token];
+    while (pending.length) {
+      const current = pending.pop()!;
+      for (const id of [current.previousTokenId, current.replacedByTokenId]) {
+        if (!id || chain.has(id)) continue;
+        const linked = await tx.findOne(AccessTokenEntity, { where: { id } });
+        if (linked) {
+          chain.set(id, linked);
+          pending.push(linked);
+        }
+      }
+    }
+    const active = [...chain.values()].filter((t) => !t.revokedAt).map((t) => t.id);
+    if (active.length) {
+      await tx.update(AccessTokenEntity, { id: In(active) }, { revokedAt: new Date(), revokedById: ctx.caller?.user.id ?? null, revocationReason: REVOKED_BY_REUSE });
+    }
+    await this.audit.record(tx, ctx, { action: 'rotateAccessToken', targetType: 'AccessToken', targetId: token.id, organizationId: token.organizationId, detail: { reuseDetected: true, revoked: active } });
+    return active.length;
+  }
+
+  /** Deletes tokens, then their technical users that no remaining token uses (memberships go with them). */
+  private async deleteTokens(tx: EntityManager, tokens: AccessTokenEntity[]): Promise<void> {
+    if (!tokens.length) return;
+    await tx.delete(AccessTokenEntity, { id: In(tokens.map((t) => t.id)) });
+    const owners = [...new Set(tokens.filter((t) => t.level !== AccessTokenLevel.PERSONAL).map((t) => t.ownerId))];
+    for (const ownerId of owners) {
+      if (!(await tx.exists(AccessTokenEntity, { where: { ownerId } }))) {
+        await tx.delete(MembershipEntity, { userId: ownerId });
+        await tx.delete(UserEntity, { id: ownerId, kind: UserKind.TECHNICAL });
+      }
+    }
+  }
+
+  /** A query over tokens with the filters a token table needs; status is derived as in `accessTokenStatus`. */
+  private filtered(ctx: RequestContext, filter: AccessTokenFilterArgs): SelectQueryBuilder<AccessTokenEntity> {
+    const now = new Date();
+    const query = ctx.db.manager.createQueryBuilder(AccessTokenEntity, 'token').innerJoin('token.owner', 'owner');
+    if (filter.level) query.andWhere('token.level = :level', { level: filter.level });
+    if (filter.kind) query.andWhere('token.kind = :kind', { kind: filter.kind });
+    if (filter.expiresBefore) query.andWhere('token.expiresAt < :expiresBefore', { expiresBefore: filter.expiresBefore });
+    if (filter.search) query.andWhere('LOWER(token.name) LIKE :search', { search: `%${filter.search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%` });
+    const ownerUsable = new Brackets((qb) =>
+      qb.where('owner.status = :active', { active: UserStatus.ACTIVE }).andWhere('(owner.validUntil IS NULL OR owner.validUntil > :now)', { now }),
+    );
+    const notExpired = '(token.expiresAt IS NULL OR token.expiresAt > :now)';
+    switch (filter.status) {
+      case AccessTokenStatus.REVOKED:
+        query.andWhere('token.revokedAt IS NOT NULL');
+        break;
+      case AccessTokenStatus.EXPIRED:
+        query.andWhere('token.revokedAt IS NULL AND token.expiresAt <= :now', { now });
+        break;
+      case AccessTokenStatus.OWNER_INACTIVE:
+        query.andWhere(`token.revokedAt IS NULL AND ${notExpired}`, { now }).andWhere(new Brackets((qb) => qb.where('NOT (owner.status = :active AND (owner.validUntil IS NULL OR owner.validUntil > :now))', { active: UserStatus.ACTIVE, now })));
+        break;
+      case AccessTokenStatus.ACTIVE:
+        query.andWhere(`token.revokedAt IS NULL AND ${notExpired}`, { now }).andWhere(ownerUsable);
+        break;
+    }
+    return query;
+  }
+}

@@ -1,0 +1,55 @@
+import { Field, ID, InputType } from 'type-graphql';
+import { ArrayMaxSize, ArrayMinSize, IsOptional, IsUUID, Length, MaxLength } from 'class-validator';
+import { Role } from '../../../core/authorization/role';
+import { PASSWORD_MAX_LENGTH } from '../../user/user.types';
+import { AccessTokenKind } from '../access-token.entity';
+
+@InputType({ description: 'A new access token. Give one of organizationId, groupId or projectId for a resource token, none for a personal token.' })
+export class CreateAccessTokenInput {
+  @Field({ description: 'A descriptive name, e.g. the machine or application that uses it (1 to 100 characters).' })
+  @Length(1, 100)
+  name: string;
+
+  @Field({ nullable: true, description: 'Its purpose, in more detail (up to 500 characters).' })
+  @IsOptional()
+  @MaxLength(500)
+  description?: string;
+
+  @Field(() => ID, { nullable: true, description: 'Bind the token to this organization (organization ADMINs).' })
+  @IsOptional()
+  @IsUUID()
+  organizationId?: string;
+
+  @Field(() => ID, { nullable: true, description: 'Bind the token to this group (group ADMINs).' })
+  @IsOptional()
+  @IsUUID()
+  groupId?: string;
+
+  @Field(() => ID, { nullable: true, description: 'Bind the token to this project (project ADMINs).' })
+  @IsOptional()
+  @IsUUID()
+  projectId?: string;
+
+  @Field(() => AccessTokenKind, { nullable: true, description: 'ACCESS (default), or EXPOSE for a personal DataChain expose token.' })
+  @IsOptional()
+  kind?: AccessTokenKind;
+
+  @Field(() => [String], { description: 'What the token may do; see `accessTokenScopes` for what each level offers.' })
+  @ArrayMinSize(1)
+  @ArrayMaxSize(16)
+  @Length(1, 32, { each: true })
+  scopes: string[];
+
+  @Field(() => Role, { nullable: true, description: "Role of the token's technical user on the resource (resource tokens only; default VIEWER; never above your own)." })
+  @IsOptional()
+  role?: Role;
+
+  @Field(() => Date, { nullable: true, description: 'Expiry; omit for the default of 30 days from now, send null for no expiry (if the policy allows).' })
+  @IsOptional()
+  expiresAt?: Date | null;
+
+  @Field({ nullable: true, description: 'Your current password: required when signed in with a session.' })
+  @IsOptional()
+  @MaxLength(PASSWORD_MAX_LENGTH)
+  password?: string;
+}

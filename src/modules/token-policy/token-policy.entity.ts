@@ -1,0 +1,27 @@
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Column, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+
+/** An organization's rules for the access tokens of its organization, groups and projects. */
+@ObjectType('TokenPolicy', { description: "An organization's rules for the access tokens of its organization, groups and projects." })
+@Entity('token_policies')
+export class TokenPolicyEntity {
+  @Field(() => ID, { description: 'The organization the policy belongs to.' })
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  organizationId: string;
+
+  @Field(() => Int, { nullable: true, description: 'Longest lifetime a token may get, in days; null for no limit.' })
+  @Column({ type: 'int', nullable: true })
+  maxLifetimeDays: number | null;
+
+  @Field({ description: 'Whether every token must have an expiry date.' })
+  @Column({ type: 'boolean', default: false })
+  requireExpiry: boolean;
+
+  /** Space-separated; null allows every scope the level offers. */
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  allowedScopeList: string | null;
+
+  @Field({ description: 'When the policy was last changed.' })
+  @UpdateDateColumn({ precision: 6 })
+  updatedAt: Date;
+}

@@ -1,0 +1,29 @@
+import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+import { AccessTarget, RequireRole } from '../../core/authorization/access-directives';
+import { Role } from '../../core/authorization/role';
+import { RequestContext } from '../../core/context/request-context';
+import { OrganizationEntity } from '../organization/organization.entity';
+import { TokenPolicyEntity } from './token-policy.entity';
+import { SetTokenPolicyInput, TokenPolicyPayload } from './token-policy.types';
+
+@Resolver(() => TokenPolicyEntity)
+export class TokenPolicyResolver {
+  @RequireRole(Role.ADMIN, AccessTarget.ORGANIZATION, 'input.organizationId')
+  @Mutation(() => TokenPolicyPayload, { description: "Sets the organization's token policy for its organization, group and project tokens (its ADMINs)." })
+  async setTokenPolicy(@Ctx() ctx: RequestContext, @Arg('input', () => SetTokenPolicyInput, { description: 'The policy.' }) input: SetTokenPolicyInput): Promise<TokenPolicyPayload> {
+    return { tokenPolicy: await ctx.services.tokenPolicies.set(ctx, input) };
+  }
+
+  @FieldResolver(() => [String], { nullable: true, description: 'Scopes tokens may carry; null allows every scope their level offers.' })
+  allowedScopes(@Root() policy: TokenPolicyEntity): string[] | null {
+    return policy.allowedScopeList ? policy.allowedScopeList.split(' ') : null;
+  }
+}
+
+@Resolver(() => OrganizationEntity)
+export class OrganizationTokenPolicyResolver {
+  @FieldResolver(() => TokenPolicyEntity, { nullable: true, description: "The organization's token policy; null when it has none (no limits)." })
+  tokenPolicy(@Ctx() ctx: RequestContext, @Root() organization: OrganizationEntity): Promise<TokenPolicyEntity | null> {
+    return ctx.services.tokenPolicies.find(ctx.db.manager, organization.id);
+  }
+}

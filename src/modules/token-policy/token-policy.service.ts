@@ -1,0 +1,45 @@
+import { EntityManager } from 'typeorm';
+import { AuditService } from '../../core/audit/audit.service';
+import { Scope } from '../../core/authorization/scopes';
+import { RequestContext } from '../../core/context/request-context';
+import { badInput } from '../../core/errors/app-error';
+import { TokenPolicyEntity } from './token-policy.entity';
+import { SetTokenPolicyInput } from './token-policy.types';
+
+/** Organization token policies: maximum lifetime, required expiry, allowed scopes. */
+export class TokenPolicyService {
+  constructor(private readonly audit: AuditService) {}
+
+  /** The organization's policy, or null when it never set one (no limits). */
+  find(em: EntityManager, organizationId: string): Promise<TokenPolicyEntity | null> {
+    return em.findOne(TokenPolicyEntity, { where: { organizationId } });
+  }
+
+  async set(ctx: RequestContext, input: SetTokenPolicyInput): Promise<TokenPolicyEntity> {
+    const catalogue = Object.values(Scope) as string[];
+    const unknown = (input.allowedScopes ?? []).filter((scope) => !catalogue.includes(scope));
+    if (unknown.length) throw badInput('input.allowedScopes', `unknown scopes: ${unknown.join(', ')}`, 'scopeCatalogue');
+    return ctx.transaction(async (tx) => {
+      const policy = Object.assign(new TokenPolicyEntity(), {
+        organizationId: input.organizationId,
+        maxLifetimeDays: input.maxLifetimeDays ?? null,
+        requireExpiry: input.requireExpiry ?? false,
+        allowedScopeList: input.allowedScopes ? [...new Set(input.allowedScopes)].join(' ') : null,
+      });
+      await tx.save(policy);
+      await this.audit.record(tx, ctx, {
+        action: 'setTokenPolicy',
+        targetType: 'TokenPolicy',
+        targetId: input.organizationId,
+        organizationId: input.organizationId,
+        detail: { maxLifetimeDays: policy.maxLifetimeDays, requireExpiry: policy.requireExpiry, allowedScopes: input.allowedScopes ?? null },
+      });
+      return policy;
+    });
+  }
+
+  /** Removes the policy of an organization that is being deleted. */
+  async deleteForOrganizations(tx: EntityManager, organizationIds: string[]): Promise<void> {
+    for (const organizationId of organizationIds) await tx.delete(TokenPolicyEntity, { organizationId });
+  }
+}

@@ -1,0 +1,31 @@
+import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { ArrayMaxSize, IsOptional, IsUUID, Max, Min } from 'class-validator';
+import { TokenPolicyEntity } from './token-policy.entity';
+
+@InputType({ description: "An organization's token policy; it replaces the previous one." })
+export class SetTokenPolicyInput {
+  @Field(() => ID, { description: 'The organization.' })
+  @IsUUID()
+  organizationId: string;
+
+  @Field(() => Int, { nullable: true, description: 'Longest lifetime a token may get, in days (1 to 3650); null for no limit.' })
+  @IsOptional()
+  @Min(1)
+  @Max(3650)
+  maxLifetimeDays?: number | null;
+
+  @Field({ nullable: true, description: 'Whether every token must have an expiry date (default false).' })
+  @IsOptional()
+  requireExpiry?: boolean;
+
+  @Field(() => [String], { nullable: true, description: 'Scopes tokens may carry; null allows every scope their level offers.' })
+  @IsOptional()
+  @ArrayMaxSize(16)
+  allowedScopes?: string[] | null;
+}
+
+@ObjectType({ description: 'The result of setting a token policy.' })
+export class TokenPolicyPayload {
+  @Field(() => TokenPolicyEntity, { description: 'The policy as it is now.' })
+  tokenPolicy: TokenPolicyEntity;
+}
