@@ -4,7 +4,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
-import express, { Express, Request } from 'express';
+import express, { Express, NextFunction, Request, Response } from 'express';
 import { GraphQLSchema } from 'graphql';
 import { DataSource } from 'typeorm';
 import { BearerAuthenticator } from './core/auth/bearer';
@@ -16,6 +16,8 @@ import { logger } from './core/logging/logger';
 import { SECRET_PREFIXES } from './core/secrets/secret-format';
 import { createLoaders } from './loaders';
 import { ACCESS_TOKEN_PREFIXES } from './modules/access-token/access-token.service';
+import { introspectionRouter } from './modules/introspection/introspection.router';
+import { tokenUsagePlugin } from './modules/token-usage/usage.plugin';
 import { Services } from './services';
 
 const REQUEST_ID_PATTERN = /^[\w.-]{1,64}$/;
@@ -57,15 +59,20 @@ export async function createApp(config: AppConfig, db: DataSource, schema: Graph
     allowBatchedHttpRequests: false,
     plugins: [
       errorReporting,
+      tokenUsagePlugin(services.usageRecorder),
       config.sandboxEnabled ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }) : ApolloServerPluginLandingPageDisabled(),
     ],
   });
   await apollo.start();
 
-  const bearer = new BearerAuthenticator({
-    [SECRET_PREFIXES.session]: (secret) => services.sessions.authenticate(secret),
-    ...Object.fromEntries(ACCESS_TOKEN_PREFIXES.map((prefix) => [prefix, (secret: string) => services.accessTokens.authenticate(secret)])),
-  });
+  const authenticateAccessToken = (secret: string, address: string | null) => services.accessTokenAuthenticator.authenticate(secret, address);
+  const bearer = new BearerAuthenticator(
+    {
+      [SECRET_PREFIXES.session]: (secret) => services.sessions.authenticate(secret),
+      ...Object.fromEntries(ACCESS_TOKEN_PREFIXES.map((prefix) => [prefix, authenticateAccessToken])),
+    },
+    services.tokenAuthFailures,
+  );
   const transaction = createTransactionRunner(db);
 
   const app = express();
@@ -91,6 +98,15 @@ export async function createApp(config: AppConfig, db: DataSource, schema: Graph
     }
   });
 
+  app.use(
+    introspectionRouter({
+      authenticator: services.accessTokenAuthenticator,
+      usage: services.usageRecorder,
+      failures: services.tokenAuthFailures,
+      clientAddress,
+    }),
+  );
+
   const corsOptions = config.corsOrigins.includes('*') ? { origin: true } : { origin: config.corsOrigins };
   app.use(
     '/graphql',
@@ -100,7 +116,7 @@ export async function createApp(config: AppConfig, db: DataSource, schema: Graph
       context: async ({ req, res }): Promise<RequestContext> => ({
         requestId: res.locals.requestId as string,
         clientAddress: clientAddress(req),
-        caller: await bearer.authenticate(req.header('authorization')),
+        caller: await bearer.authenticate(req.header('authorization'), clientAddress(req)),
         db,
         config,
         services,
@@ -109,6 +125,11 @@ export async function createApp(config: AppConfig, db: DataSource, schema: Graph
       }),
     }),
   );
+  app.use((error: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
+    const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
+    if (status === 500) logger.error('unexpected error', { requestId: res.locals.requestId, error: error.stack ?? error.message });
+    res.status(status).json({ error: status === 500 ? 'server_error' : 'invalid_request', requestId: res.locals.requestId });
+  });
   return { app, apollo };
 }
 

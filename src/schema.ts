@@ -17,6 +17,7 @@ import { OrganizationResolver } from './modules/organization/organization.resolv
 import { ProjectResolver } from './modules/project/project.resolver';
 import { SessionResolver } from './modules/session/session.resolver';
 import { OrganizationTokenPolicyResolver, TokenPolicyResolver } from './modules/token-policy/token-policy.resolver';
+import { AccessTokenUsageResolver, ViewerAccessTokenResolver } from './modules/token-usage/usage.resolver';
 import { UserResolver, ViewerResolver } from './modules/user/user.resolver';
 
 const RESOLVERS = [
@@ -35,6 +36,8 @@ const RESOLVERS = [
   ProjectAccessTokensResolver,
   TokenPolicyResolver,
   OrganizationTokenPolicyResolver,
+  AccessTokenUsageResolver,
+  ViewerAccessTokenResolver,
 ] as const;
 
 /** Builds the code-first schema: class-validator on every input, the access middleware on every root field. */

@@ -38,6 +38,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     await db.runMigrations({ transaction: 'each' });
     await bootstrapAdmin(db, config, options.print ?? ((line) => process.stdout.write(`${line}\n`)));
     const services = createServices(db, config, pepper);
+    services.usageRecorder.start();
     const { app, apollo } = await createApp(config, db, await buildTesseraSchema(), services);
     const server: Server = await new Promise((resolve, reject) => {
       const listening = app.listen(config.port, () => resolve(listening)).on('error', reject);
@@ -54,6 +55,8 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
           server.closeIdleConnections();
         });
         await apollo.stop();
+        await services.usageRecorder.stop();
+        await services.lastUsed.drain();
         await db.destroy();
       },
     };

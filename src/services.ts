@@ -1,16 +1,22 @@
 import { DataSource } from 'typeorm';
 import { AuditService } from './core/audit/audit.service';
+import { FailureThrottle } from './core/auth/failure-throttle';
 import { LoginThrottle } from './core/auth/login-throttle';
 import { ResourceType } from './core/authorization/role';
 import { AppConfig } from './core/config/config';
 import { ResourceDeletion } from './core/lifecycle/resource-deletion';
+import { AccessTokenAuthenticator } from './modules/access-token/access-token.authenticator';
 import { AccessTokenService } from './modules/access-token/access-token.service';
+import { createTokenLookup } from './modules/access-token/token-lookup';
 import { GroupService } from './modules/group/group.service';
 import { MembershipService } from './modules/membership/membership.service';
 import { OrganizationService } from './modules/organization/organization.service';
 import { ProjectService } from './modules/project/project.service';
 import { SessionService } from './modules/session/session.service';
 import { TokenPolicyService } from './modules/token-policy/token-policy.service';
+import { LastUsedTracker } from './modules/token-usage/last-used.tracker';
+import { TokenUsageService } from './modules/token-usage/token-usage.service';
+import { UsageRecorder } from './modules/token-usage/usage.recorder';
 import { UserService } from './modules/user/user.service';
 
 /** The stateless services of one server, wired once at start-up; each method takes the request context. */
@@ -21,7 +27,13 @@ export function createServices(db: DataSource, config: AppConfig, pepper: string
   const users = new UserService(audit, sessions);
   const memberships = new MembershipService(audit);
   const tokenPolicies = new TokenPolicyService(audit);
-  const accessTokens = new AccessTokenService(db, pepper, audit, sessions, tokenPolicies);
+  const accessTokens = new AccessTokenService(pepper, audit, sessions, tokenPolicies);
+  const lastUsed = new LastUsedTracker(db);
+  const usageRecorder = new UsageRecorder(db, {
+    maxBuffered: config.usageBufferMax,
+    flushIntervalMs: config.usageFlushIntervalMs,
+    retentionDays: config.usageRetentionDays,
+  });
   users.onDeactivation((tx, ctx, user) => accessTokens.revokeAllOfOwner(tx, ctx, user));
   deletion.register((tx, _ctx, resources) => accessTokens.deleteForResources(tx, resources));
   deletion.register((tx, _ctx, resources) => memberships.deleteForResources(tx, resources));
@@ -35,6 +47,11 @@ export function createServices(db: DataSource, config: AppConfig, pepper: string
     memberships,
     tokenPolicies,
     accessTokens,
+    accessTokenAuthenticator: new AccessTokenAuthenticator(pepper, createTokenLookup(db), lastUsed),
+    tokenAuthFailures: new FailureThrottle('token-auth', config.tokenAuthMaxFailuresPerAddress, config.tokenAuthFailureWindowSeconds),
+    lastUsed,
+    usageRecorder,
+    tokenUsage: new TokenUsageService(),
     organizations: new OrganizationService(audit, deletion),
     groups: new GroupService(audit, deletion),
     projects: new ProjectService(audit, deletion),

@@ -20,7 +20,10 @@ export interface GraphQLResponse<T = Record<string, any>> {
 
 export interface TestServer extends RunningServer {
   database: 'sqlite' | 'mysql';
+  databaseUrl: string;
   config: AppConfig;
+  /** Stops the server (gracefully) but keeps its database until `stop()`. */
+  stopServer(): Promise<void>;
   /** POSTs one GraphQL operation, with `token` as bearer when given. */
   gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
 }
@@ -60,12 +63,19 @@ export async function startTestServer(options: { env?: Record<string, string>; s
     ...options.env,
   });
   const server = await startServer(config, { sqlLogger: options.sqlLogger, print: () => undefined });
+  let running = true;
+  const stopServer = async () => {
+    if (running) await server.stop();
+    running = false;
+  };
   return {
     ...server,
     database,
+    databaseUrl,
     config,
+    stopServer,
     stop: async () => {
-      await server.stop();
+      await stopServer();
       await cleanup();
     },
     gql: async (query, variables, token, headers = {}) => {

@@ -2,37 +2,57 @@ import { GraphQLError } from 'graphql';
 import { Caller } from '../context/request-context';
 import { ErrorCode } from '../errors/app-error';
 import { SecretPrefix, parseSecret } from '../secrets/secret-format';
+import { FailureThrottle } from './failure-throttle';
 
 /** Turns one kind of bearer secret into a caller; null when unknown, revoked or expired. */
-export type BearerResolver = (secret: string) => Promise<Caller | null>;
+export type BearerResolver = (secret: string, clientAddress: string | null) => Promise<Caller | null>;
 
 /** A 401 with `WWW-Authenticate` (RFC 6750), raised before any resolver runs. */
 export function invalidBearer(message: string): GraphQLError {
   return new GraphQLError(message, {
     extensions: {
       code: ErrorCode.UNAUTHENTICATED,
-      http: { status: 401, headers: new Map([['www-authenticate', 'Bearer error="invalid_token"']]) },
+      http: { status: 401, headers: new Map([['www-authenticate', 'Bearer realm="tessera", error="invalid_token"']]) },
     },
   });
+}
+
+function tooManyFailures(retryAfterSeconds: number): GraphQLError {
+  return new GraphQLError(`Too many failed authentications from this address; retry in ${retryAfterSeconds} s`, {
+    extensions: { code: ErrorCode.RATE_LIMITED, retryAfterSeconds, http: { status: 429, headers: new Map([['retry-after', String(retryAfterSeconds)]]) } },
+  });
+}
+
+/** The secret of `Authorization: Bearer <secret>`; undefined when absent, null when malformed. */
+export function bearerSecret(authorization: string | undefined): string | null | undefined {
+  if (!authorization) return undefined;
+  return /^Bearer +(\S+)$/i.exec(authorization.trim())?.[1] ?? null;
 }
 
 /**
  * Reads `Authorization: Bearer …`. A secret with an unknown prefix or a bad checksum is refused
  * without touching the database; a well-formed one goes to the resolver registered for its prefix.
+ * Failures are counted per client address, which is refused for a while after too many.
  */
 export class BearerAuthenticator {
-  constructor(private readonly resolvers: Partial<Record<SecretPrefix, BearerResolver>>) {}
+  constructor(
+    private readonly resolvers: Partial<Record<SecretPrefix, BearerResolver>>,
+    private readonly failures: FailureThrottle,
+  ) {}
 
-  /** The caller, null when no credentials were sent; throws a 401 GraphQLError for bad ones. */
-  async authenticate(authorization: string | undefined): Promise<Caller | null> {
-    if (!authorization) return null;
-    const match = /^Bearer +(\S+)$/i.exec(authorization.trim());
-    if (!match) throw invalidBearer('The Authorization header must be "Bearer <token>"');
-    const prefix = parseSecret(match[1]);
+  /** The caller, null when no credentials were sent; throws a 401 (or 429) GraphQLError for bad ones. */
+  async authenticate(authorization: string | undefined, clientAddress: string | null): Promise<Caller | null> {
+    const secret = bearerSecret(authorization);
+    if (secret === undefined) return null;
+    const wait = await this.failures.retryAfter(clientAddress);
+    if (wait > 0) throw tooManyFailures(wait);
+    const prefix = secret ? parseSecret(secret) : null;
     const resolver = prefix ? this.resolvers[prefix] : undefined;
-    if (!resolver) throw invalidBearer('Invalid token');
-    const caller = await resolver(match[1]);
-    if (!caller) throw invalidBearer('Invalid, expired or revoked token');
+    const caller = secret && resolver ? await resolver(secret, clientAddress) : null;
+    if (!caller) {
+      await this.failures.recordFailure(clientAddress);
+      throw invalidBearer(secret ? 'Invalid, expired or revoked token' : 'The Authorization header must be "Bearer <token>"');
+    }
     return caller;
   }
 }

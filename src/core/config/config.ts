@@ -31,6 +31,14 @@ export interface AppConfig {
   sandboxEnabled: boolean;
   /** Trust X-Forwarded-For from this many proxies when reading the client address. */
   trustProxy: number;
+  /** Failed bearer-token authentications allowed per client address within the window. */
+  tokenAuthMaxFailuresPerAddress: number;
+  tokenAuthFailureWindowSeconds: number;
+  /** How long per-use token records are kept. */
+  usageRetentionDays: number;
+  /** Token uses buffered in memory before the oldest are dropped. */
+  usageBufferMax: number;
+  usageFlushIntervalMs: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -112,6 +120,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
     corsOrigins,
     sandboxEnabled: boolean(env, 'TESSERA_SANDBOX', nodeEnv !== 'production'),
     trustProxy: integer(env, 'TESSERA_TRUST_PROXY', 0, 0, 10),
+    tokenAuthMaxFailuresPerAddress: integer(env, 'TESSERA_TOKEN_AUTH_MAX_FAILURES_PER_ADDRESS', 30, 1, 1_000_000),
+    tokenAuthFailureWindowSeconds: integer(env, 'TESSERA_TOKEN_AUTH_FAILURE_WINDOW_SECONDS', 60, 1, 24 * 3600),
+    usageRetentionDays: integer(env, 'TESSERA_USAGE_RETENTION_DAYS', 90, 1, 3650),
+    usageBufferMax: integer(env, 'TESSERA_USAGE_BUFFER_MAX', 10_000, 100, 1_000_000),
+    usageFlushIntervalMs: integer(env, 'TESSERA_USAGE_FLUSH_INTERVAL_MS', 1000, 10, 60_000),
   };
 }
 

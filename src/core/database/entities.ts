@@ -6,6 +6,7 @@ import { OrganizationEntity } from '../../modules/organization/organization.enti
 import { ProjectEntity } from '../../modules/project/project.entity';
 import { SessionEntity } from '../../modules/session/session.entity';
 import { TokenPolicyEntity } from '../../modules/token-policy/token-policy.entity';
+import { TokenUsageEntity } from '../../modules/token-usage/token-usage.entity';
 import { UserEntity } from '../../modules/user/user.entity';
 
 /** Every entity, for the one DataSource that the app, the tests and the TypeORM CLI share. */
@@ -19,4 +20,5 @@ export const ENTITIES = [
   AuditEventEntity,
   AccessTokenEntity,
   TokenPolicyEntity,
+  TokenUsageEntity,
 ];

@@ -5,7 +5,7 @@ import { ArgumentValidationError } from 'type-graphql';
 import { AppError, ErrorCode, FieldError } from './app-error';
 
 // What graphql-js and Apollo raise before any resolver runs (ApolloServerErrorCode), plus the
-// 401 the context raises for a bad bearer token.
+// 401/429 the context raises for a bad bearer token.
 const REQUEST_ERROR_CODES = new Set([
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
@@ -15,6 +15,7 @@ const REQUEST_ERROR_CODES = new Set([
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'OPERATION_RESOLUTION_FAILURE',
   ErrorCode.UNAUTHENTICATED,
+  ErrorCode.RATE_LIMITED,
 ]);
 
 /** Flattens class-validator's nested errors into `input.name`-style field paths. */

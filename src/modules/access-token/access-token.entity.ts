@@ -126,6 +126,10 @@ export class AccessTokenEntity extends IdentifiedEntity {
   @timestampColumn({ nullable: true })
   lastUsedAt: Date | null;
 
+  /** The last few distinct client addresses it was used from, newest first, space-separated. */
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  lastUsedAddresses: string | null;
+
   @idColumn({ nullable: true })
   previousTokenId: string | null;
 

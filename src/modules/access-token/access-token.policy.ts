@@ -1,6 +1,6 @@
 import { Role, roleAtLeast } from '../../core/authorization/role';
 import { SCOPES_BY_LEVEL, Scope } from '../../core/authorization/scopes';
-import { AppError, ErrorCode, badInput } from '../../core/errors/app-error';
+import { AppError, ErrorCode, badInput, forbidden } from '../../core/errors/app-error';
 import { TokenPolicyEntity } from '../token-policy/token-policy.entity';
 import { AccessTokenLevel } from './access-token.entity';
 
@@ -24,9 +24,26 @@ export function checkScopes(level: AccessTokenLevel, scopes: string[], policy: T
   const allowed = policy?.allowedScopeList?.split(' ');
   const refused = allowed ? unique.filter((scope) => !allowed.includes(scope)) : [];
   if (refused.length) throw badInput('input.scopes', `${refused.join(', ')} not allowed by the organization's token policy`, 'tokenPolicy');
-  const beyond = minting ? unique.filter((scope) => !minting.scopes.includes(scope) && !(scope === Scope.READ_API && minting.scopes.includes(Scope.API))) : [];
+  const beyond = scopesBeyond(unique, minting);
   if (beyond.length) throw badInput('input.scopes', `${beyond.join(', ')} exceed the scopes of the token you are using`, 'scopeCeiling');
   return unique;
+}
+
+/** The scopes a token-authenticated caller could not pass on (`api` covers `read_api`); none for a session. */
+function scopesBeyond(scopes: string[], minting: MintingToken | null): string[] {
+  if (!minting) return [];
+  return scopes.filter((scope) => !minting.scopes.includes(scope) && !(scope === Scope.READ_API && minting.scopes.includes(Scope.API)));
+}
+
+/**
+ * Rotation hands out a new secret for an existing token, so a token-authenticated caller may
+ * rotate only tokens it could have created: resource tokens within its own scopes.
+ */
+export function checkRotation(level: AccessTokenLevel, scopes: string[], minting: MintingToken | null): void {
+  if (!minting) return;
+  if (level === AccessTokenLevel.PERSONAL) throw forbidden('An access token cannot rotate personal tokens; sign in to do so');
+  const beyond = scopesBeyond(scopes, minting);
+  if (beyond.length) throw forbidden(`This token carries ${beyond.join(', ')}, beyond the scopes of the token you are using`);
 }
 
 /** A token's role is never above its creator's effective role on the resource. */
@@ -44,11 +61,7 @@ export function checkRole(callerRole: Role | null, requested: Role): Role {
  * It must lie in the future, within the policy's maximum lifetime and the minting token's expiry.
  */
 export function resolveExpiry(requested: Date | null | undefined, policy: TokenPolicyEntity | null, minting: MintingToken | null, now = new Date()): Date | null {
-  const latest = [
-    policy?.maxLifetimeDays ? new Date(now.getTime() + policy.maxLifetimeDays * DAY_MS) : null,
-    minting?.expiresAt ?? null,
-  ].filter((date): date is Date => date !== null);
-  const limit = latest.length ? new Date(Math.min(...latest.map((date) => date.getTime()))) : null;
+  const limit = expiryLimit(policy, minting, now);
   if (requested === undefined) {
     const fallback = new Date(now.getTime() + DEFAULT_LIFETIME_DAYS * DAY_MS);
     return limit && limit < fallback ? limit : fallback;
@@ -61,4 +74,36 @@ export function resolveExpiry(requested: Date | null | undefined, policy: TokenP
   if (requested.getTime() <= now.getTime()) throw badInput('input.expiresAt', 'must be in the future', 'future');
   if (limit && requested > limit) throw badInput('input.expiresAt', `must be on or before ${limit.toISOString()}`, 'maxLifetime');
   return requested;
+}
+
+/** The latest expiry the policy's maximum lifetime and the minting token allow; null when nothing limits it. */
+function expiryLimit(policy: TokenPolicyEntity | null, minting: MintingToken | null, now: Date): Date | null {
+  const latest = [
+    policy?.maxLifetimeDays ? new Date(now.getTime() + policy.maxLifetimeDays * DAY_MS) : null,
+    minting?.expiresAt ?? null,
+  ].filter((date): date is Date => date !== null);
+  return latest.length ? new Date(Math.min(...latest.map((date) => date.getTime()))) : null;
+}
+
+/**
+ * The expiry of a rotated token. An explicit `requested` expiry is checked like a new token's.
+ * Otherwise the new secret keeps the old token's lifetime, shortened to what the policy and the
+ * minting token allow today (a policy set after the token was created does not make rotation fail);
+ * a token without expiry keeps none unless something now requires one, then it gets the default.
+ */
+export function resolveRotationExpiry(
+  previous: { createdAt: Date; expiresAt: Date | null },
+  requested: Date | null | undefined,
+  policy: TokenPolicyEntity | null,
+  minting: MintingToken | null,
+  now = new Date(),
+): Date | null {
+  if (requested !== undefined) return resolveExpiry(requested, policy, minting, now);
+  if (!previous.expiresAt) {
+    const expiryRequired = Boolean(policy?.requireExpiry || policy?.maxLifetimeDays || minting?.expiresAt);
+    return expiryRequired ? resolveExpiry(undefined, policy, minting, now) : null;
+  }
+  const sameLifetime = new Date(now.getTime() + (previous.expiresAt.getTime() - previous.createdAt.getTime()));
+  const limit = expiryLimit(policy, minting, now);
+  return limit && limit < sameLifetime ? limit : sameLifetime;
 }

@@ -1,4 +1,4 @@
-import { Brackets, DataSource, EntityManager, In, IsNull, SelectQueryBuilder } from 'typeorm';
+import { Brackets, EntityManager, In, IsNull, SelectQueryBuilder } from 'typeorm';
 import { AuditService } from '../../core/audit/audit.service';
 import { callerRoleOn } from '../../core/authorization/caller-role';
 import { ResourcePath, resolveResourcePath } from '../../core/authorization/resource-path';
@@ -13,7 +13,7 @@ import { SessionService } from '../session/session.service';
 import { TokenPolicyService } from '../token-policy/token-policy.service';
 import { UserEntity, UserKind, UserStatus } from '../user/user.entity';
 import { AccessTokenEntity, AccessTokenKind, AccessTokenLevel, tokenScopes } from './access-token.entity';
-import { MintingToken, checkRole, checkScopes, resolveExpiry } from './access-token.policy';
+import { MintingToken, checkRole, checkRotation, checkScopes, resolveExpiry, resolveRotationExpiry } from './access-token.policy';
 import { AccessTokenStatus, accessTokenStatus } from './access-token.status';
 import { AccessTokenFilterArgs } from './access-token.types';
 import { CreateAccessTokenInput } from './dto/create-access-token.input';
@@ -57,13 +57,12 @@ export const REVOKED_BY_REUSE = 'rotated token reused: chain revoked';
 
 /**
  * Access tokens at four levels: create (with a technical user for resource tokens), revoke,
- * restore, rotate (with reuse detection), delete; and bearer authentication with them.
+ * restore, rotate (with reuse detection), delete.
  * Access to each mutation is decided by its `@requireRole` rule; this service adds the rules that
  * depend on the request's content (role ceiling, scopes, expiry, password re-entry).
  */
 export class AccessTokenService {
   constructor(
-    private readonly db: DataSource,
     private readonly pepper: string,
     private readonly audit: AuditService,
     private readonly sessions: SessionService,
@@ -155,6 +154,8 @@ export class AccessTokenService {
   async rotate(ctx: RequestContext, id: string, requestedExpiry: Date | null | undefined): Promise<IssuedAccessToken> {
     const outcome = await ctx.transaction(async (tx) => {
       const token = await this.load(tx, id);
+      const minting = await this.mintingToken(ctx, requireCaller(ctx));
+      checkRotation(token.level, tokenScopes(token), minting);
       if (token.replacedByTokenId) {
         const revoked = await this.revokeChain(tx, ctx, token);
         return { reused: true as const, revoked };
@@ -163,8 +164,7 @@ export class AccessTokenService {
       const status = accessTokenStatus(token, owner);
       if (status !== AccessTokenStatus.ACTIVE) throw conflict(`Only active tokens can be rotated (this one is ${status})`);
       const policy = token.organizationId ? await this.policies.find(tx, token.organizationId) : null;
-      const sameLifetime = token.expiresAt ? new Date(Date.now() + (token.expiresAt.getTime() - token.createdAt.getTime())) : null;
-      const expiresAt = resolveExpiry(requestedExpiry === undefined ? sameLifetime : requestedExpiry, policy, await this.mintingToken(ctx, requireCaller(ctx)));
+      const expiresAt = resolveRotationExpiry(token, requestedExpiry, policy, minting);
       const issued = await this.insertToken(tx, {
         level: token.level,
         kind: token.kind,
@@ -253,13 +253,6 @@ export class AccessTokenService {
     return paginate(this.filtered(ctx, filter), page);
   }
 
-  /** The caller an access token secret stands for, or null unless the token is ACTIVE. */
-  async authenticate(secret: string): Promise<Caller | null> {
-    const token = await this.db.manager.findOne(AccessTokenEntity, { where: { tokenHash: hashSecret(secret, this.pepper) }, relations: { owner: true } });
-    if (!token?.owner || accessTokenStatus(token, token.owner) !== AccessTokenStatus.ACTIVE) return null;
-    return { user: token.owner, sessionId: null, accessTokenId: token.id, scopes: tokenScopes(token) };
-  }
-
   /** Revokes every active personal token of a deactivated user (reactivation does not restore them). */
   async revokeAllOfOwner(tx: EntityManager, ctx: RequestContext, user: UserEntity): Promise<void> {
     await tx.update(
@@ -321,7 +314,7 @@ export class AccessTokenService {
     return technicalUser.id;
   }
 
-  private async insertToken(tx: EntityManager, fields: Omit<AccessTokenEntity, 'id' | 'tokenHash' | 'hint' | 'createdAt' | 'revokedAt' | 'revokedById' | 'revocationReason' | 'lastUsedAt' | 'replacedByTokenId' | 'assignId' | 'owner'>): Promise<IssuedAccessToken> {
+  private async insertToken(tx: EntityManager, fields: Omit<AccessTokenEntity, 'id' | 'tokenHash' | 'hint' | 'createdAt' | 'revokedAt' | 'revokedById' | 'revocationReason' | 'lastUsedAt' | 'lastUsedAddresses' | 'replacedByTokenId' | 'assignId' | 'owner'>): Promise<IssuedAccessToken> {
     const secret = generateSecret(secretPrefixOf(fields.level, fields.kind));
     const accessToken = await tx.save(
       Object.assign(new AccessTokenEntity(), {
@@ -332,6 +325,7 @@ export class AccessTokenService {
         revokedById: null,
         revocationReason: null,
         lastUsedAt: null,
+        lastUsedAddresses: null,
         replacedByTokenId: null,
       }),
     );

@@ -1,5 +1,6 @@
 import { Identity1795456945282 } from './1795456945282-Identity';
 import { AccessTokens1795457658868 } from './1795457658868-AccessTokens';
+import { TokenUsage1795457975332 } from './1795457975332-TokenUsage';
 
 /** Applied in order; scripts/generate-migration.sh adds each new migration here. */
-export const MYSQL_MIGRATIONS = [Identity1795456945282, AccessTokens1795457658868];
+export const MYSQL_MIGRATIONS = [Identity1795456945282, AccessTokens1795457658868, TokenUsage1795457975332];

@@ -1,0 +1,50 @@
+import { Caller } from '../../core/context/request-context';
+import { hashSecret } from '../../core/secrets/secret-format';
+import { LastUsedTracker } from '../token-usage/last-used.tracker';
+import { UserEntity } from '../user/user.entity';
+import { tokenScopes } from './access-token.entity';
+import { AccessTokenStatus, accessTokenStatus } from './access-token.status';
+import { TokenLookup, TokenRecord } from './token-lookup';
+
+/** Whether a looked-up token works now (the one status rule, applied to the lookup row). */
+export const isActiveRecord = (record: TokenRecord, now = new Date()): boolean =>
+  accessTokenStatus(record, record.owner, now) === AccessTokenStatus.ACTIVE;
+
+/** The caller a looked-up token acts as. */
+export function callerOf(record: TokenRecord): Caller {
+  return { user: Object.assign(new UserEntity(), record.owner), sessionId: null, accessTokenId: record.id, scopes: tokenScopes(record) };
+}
+
+/**
+ * Bearer authentication with access tokens: one point lookup by keyed hash, the status rule,
+ * and a last-used mark that never delays the response.
+ */
+export class AccessTokenAuthenticator {
+  constructor(
+    private readonly pepper: string,
+    private readonly lookup: TokenLookup,
+    private readonly lastUsed: LastUsedTracker,
+  ) {}
+
+  hash(secret: string): string {
+    return hashSecret(secret, this.pepper);
+  }
+
+  /** The active tokens among these secrets, keyed by secret (one round trip). */
+  async findActive(secrets: string[], clientAddress: string | null): Promise<Map<string, TokenRecord>> {
+    const hashes = secrets.map((secret) => this.hash(secret));
+    const records = await this.lookup(hashes);
+    const active = new Map<string, TokenRecord>();
+    for (const record of records) {
+      if (!isActiveRecord(record)) continue;
+      this.lastUsed.touch(record, clientAddress);
+      active.set(secrets[hashes.indexOf(record.tokenHash)], record);
+    }
+    return active;
+  }
+
+  async authenticate(secret: string, clientAddress: string | null): Promise<Caller | null> {
+    const record = (await this.findActive([secret], clientAddress)).get(secret);
+    return record ? callerOf(record) : null;
+  }
+}

@@ -1,0 +1,53 @@
+import { DataSource } from 'typeorm';
+import { logger } from '../../core/logging/logger';
+import { AccessTokenEntity } from '../access-token/access-token.entity';
+
+/** GitLab's rule: a token's last use is written at most once per ten minutes. */
+export const LAST_USED_INTERVAL_MS = 10 * 60 * 1000;
+const KEPT_ADDRESSES = 5;
+
+/** Most recent first, distinct, at most five. */
+export function mergeAddresses(previous: string | null, address: string | null): string | null {
+  const list = (previous ? previous.split(' ') : []).filter((a) => a !== address);
+  return [...(address ? [address] : []), ...list].slice(0, KEPT_ADDRESSES).join(' ') || null;
+}
+
+/**
+ * Records `lastUsedAt` and recent client addresses without delaying the response: the row read
+ * by authentication already tells whether ten minutes have passed, so most uses write nothing;
+ * otherwise one conditional UPDATE runs in the background, and across instances the condition
+ * lets only one of them write.
+ */
+export class LastUsedTracker {
+  private readonly attempted = new Map<string, number>();
+  private readonly inFlight = new Set<Promise<unknown>>();
+
+  constructor(private readonly db: DataSource) {}
+
+  touch(token: { id: string; lastUsedAt: Date | null; lastUsedAddresses: string | null }, address: string | null, now = Date.now()): void {
+    if (token.lastUsedAt && now - token.lastUsedAt.getTime() < LAST_USED_INTERVAL_MS) return;
+    const previousAttempt = this.attempted.get(token.id);
+    if (previousAttempt !== undefined && now - previousAttempt < LAST_USED_INTERVAL_MS) return;
+    this.forgetOldAttempts(now);
+    this.attempted.set(token.id, now);
+    const write = this.db
+      .createQueryBuilder()
+      .update(AccessTokenEntity)
+      .set({ lastUsedAt: new Date(now), lastUsedAddresses: mergeAddresses(token.lastUsedAddresses, address) })
+      .where('id = :id AND (lastUsedAt IS NULL OR lastUsedAt < :threshold)', { id: token.id, threshold: new Date(now - LAST_USED_INTERVAL_MS) })
+      .execute()
+      .catch((error: unknown) => logger.warn('last-used update failed', { tokenId: token.id, error: String(error) }))
+      .finally(() => this.inFlight.delete(write));
+    this.inFlight.add(write);
+  }
+
+  /** Waits for the background writes (graceful shutdown). */
+  async drain(): Promise<void> {
+    await Promise.all([...this.inFlight]);
+  }
+
+  private forgetOldAttempts(now: number): void {
+    if (this.attempted.size < 10_000) return;
+    for (const [id, at] of this.attempted) if (now - at >= LAST_USED_INTERVAL_MS) this.attempted.delete(id);
+  }
+}
