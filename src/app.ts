@@ -4,11 +4,13 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
-import express, { Express, NextFunction, Request, Response } from 'express';
+import express, { NextFunction, Request, Response } from 'express';
+import { IncomingMessage, RequestListener } from 'node:http';
 import { GraphQLSchema } from 'graphql';
 import { DataSource } from 'typeorm';
 import { BearerAuthenticator } from './core/auth/bearer';
 import { AppConfig } from './core/config/config';
+import { clientAddressOf } from './core/http/client-address';
 import { RequestContext } from './core/context/request-context';
 import { createTransactionRunner } from './core/database/transaction';
 import { formatError, isExpectedError } from './core/errors/format-error';
@@ -16,7 +18,7 @@ import { logger } from './core/logging/logger';
 import { SECRET_PREFIXES } from './core/secrets/secret-format';
 import { createLoaders } from './loaders';
 import { ACCESS_TOKEN_PREFIXES } from './modules/access-token/access-token.service';
-import { introspectionRouter } from './modules/introspection/introspection.router';
+import { INTROSPECTION_PATH, createIntrospectionHandler } from './modules/introspection/introspection.handler';
 import { tokenUsagePlugin } from './modules/token-usage/usage.plugin';
 import { Services } from './services';
 
@@ -44,11 +46,12 @@ const errorReporting: ApolloServerPlugin<RequestContext> = {
 };
 
 export interface TesseraApp {
-  app: Express;
+  /** The request listener for node:http: introspection on its lean path, everything else through Express. */
+  handler: RequestListener;
   apollo: ApolloServer<RequestContext>;
 }
 
-/** The HTTP surface: /graphql, /healthz and /readyz on one Express app. */
+/** The HTTP surface on one port: /graphql, /healthz and /readyz through Express, and /oauth/introspect. */
 export async function createApp(config: AppConfig, db: DataSource, schema: GraphQLSchema, services: Services): Promise<TesseraApp> {
   const apollo = new ApolloServer<RequestContext>({
     schema,
@@ -75,9 +78,9 @@ export async function createApp(config: AppConfig, db: DataSource, schema: Graph
   );
   const transaction = createTransactionRunner(db);
 
+  const clientAddress = (req: IncomingMessage) => clientAddressOf(req, config.trustProxy);
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', config.trustProxy);
   app.use((req, res, next) => {
     const given = req.header('x-request-id');
     const requestId = given && REQUEST_ID_PATTERN.test(given) ? given : randomUUID();
@@ -97,15 +100,6 @@ export async function createApp(config: AppConfig, db: DataSource, schema: Graph
       res.status(503).json({ status: 'unavailable' });
     }
   });
-
-  app.use(
-    introspectionRouter({
-      authenticator: services.accessTokenAuthenticator,
-      usage: services.usageRecorder,
-      failures: services.tokenAuthFailures,
-      clientAddress,
-    }),
-  );
 
   const corsOptions = config.corsOrigins.includes('*') ? { origin: true } : { origin: config.corsOrigins };
   app.use(
@@ -130,9 +124,15 @@ export async function createApp(config: AppConfig, db: DataSource, schema: Graph
     if (status === 500) logger.error('unexpected error', { requestId: res.locals.requestId, error: error.stack ?? error.message });
     res.status(status).json({ error: status === 500 ? 'server_error' : 'invalid_request', requestId: res.locals.requestId });
   });
-  return { app, apollo };
-}
-
-function clientAddress(req: Request): string | null {
-  return req.ip?.replace(/^::ffff:/, '').slice(0, 64) ?? null;
+  const introspect = createIntrospectionHandler({
+    authenticator: services.accessTokenAuthenticator,
+    usage: services.usageRecorder,
+    failures: services.tokenAuthFailures,
+    clientAddress,
+  });
+  const handler: RequestListener = (req, res) => {
+    if (req.method === 'POST' && req.url === INTROSPECTION_PATH) introspect(req, res);
+    else app(req, res);
+  };
+  return { handler, apollo };
 }

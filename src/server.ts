@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { mkdirSync } from 'node:fs';
-import { Server } from 'node:http';
+import { createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
 import { DataSource, Logger } from 'typeorm';
@@ -39,10 +39,9 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     await bootstrapAdmin(db, config, options.print ?? ((line) => process.stdout.write(`${line}\n`)));
     const services = createServices(db, config, pepper);
     services.usageRecorder.start();
-    const { app, apollo } = await createApp(config, db, await buildTesseraSchema(), services);
-    const server: Server = await new Promise((resolve, reject) => {
-      const listening = app.listen(config.port, () => resolve(listening)).on('error', reject);
-    });
+    const { handler, apollo } = await createApp(config, db, await buildTesseraSchema(), services);
+    const server = createServer(handler);
+    await new Promise<void>((resolve, reject) => server.listen(config.port, resolve).on('error', reject));
     const port = (server.address() as AddressInfo).port;
     return {
       url: `http://127.0.0.1:${port}`,

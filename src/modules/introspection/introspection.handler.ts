@@ -1,0 +1,128 @@
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { FailureThrottle } from '../../core/auth/failure-throttle';
+import { bearerSecret } from '../../core/auth/bearer';
+import { Scope } from '../../core/authorization/scopes';
+import { logger } from '../../core/logging/logger';
+import { parseSecret } from '../../core/secrets/secret-format';
+import { AccessTokenAuthenticator } from '../access-token/access-token.authenticator';
+import { ACCESS_TOKEN_PREFIXES } from '../access-token/access-token.service';
+import { TokenRecord } from '../access-token/token-lookup';
+import { TokenUsageOutcome } from '../token-usage/token-usage.entity';
+import { UsageRecorder } from '../token-usage/usage.recorder';
+
+export const INTROSPECTION_PATH = '/oauth/introspect';
+const MAX_BODY_BYTES = 10 * 1024;
+
+const isAccessTokenSecret = (secret: string): boolean => {
+  const prefix = parseSecret(secret);
+  return prefix !== null && ACCESS_TOKEN_PREFIXES.includes(prefix);
+};
+
+const seconds = (date: Date): number => Math.floor(date.getTime() / 1000);
+
+/** RFC 7662 §2.2 members, plus Tessera's `level`, `kind`, `resource` and `role`. */
+function introspectionOf(record: TokenRecord) {
+  return {
+    active: true,
+    scope: record.scopeList,
+    token_type: 'Bearer',
+    sub: record.owner.id,
+    ...(record.owner.email ? { username: record.owner.email } : {}),
+    iat: seconds(record.createdAt),
+    ...(record.expiresAt ? { exp: seconds(record.expiresAt) } : {}),
+    jti: record.id,
+    level: record.level,
+    kind: record.kind,
+    resource: record.resourceType ? { type: record.resourceType, id: record.resourceId, organizationId: record.organizationId } : null,
+    role: record.role,
+  };
+}
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const json = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(json),
+    'cache-control': 'no-store',
+    pragma: 'no-cache',
+    ...headers,
+  });
+  res.end(json);
+}
+
+function challenge(error: string): Record<string, string> {
+  const scope = error === 'insufficient_scope' ? `, scope="${Scope.INTROSPECT}"` : '';
+  return { 'www-authenticate': `Bearer realm="tessera", error="${error}"${scope}` };
+}
+
+function readForm(req: IncomingMessage): Promise<URLSearchParams | null> {
+  return new Promise((resolve, reject) => {
+    if (!(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
+      req.resume();
+      resolve(null);
+      return;
+    }
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => {
+      body += chunk;
+      if (body.length > MAX_BODY_BYTES) {
+        req.destroy();
+        resolve(null);
+      }
+    });
+    req.on('end', () => resolve(new URLSearchParams(body)));
+    req.on('error', reject);
+  });
+}
+
+export interface IntrospectionDeps {
+  authenticator: AccessTokenAuthenticator;
+  usage: UsageRecorder;
+  failures: FailureThrottle;
+  clientAddress: (req: IncomingMessage) => string | null;
+}
+
+/**
+ * `POST /oauth/introspect` (RFC 7662), the hot path of every resource server: the caller
+ * authenticates with an access token carrying the `introspect` scope (RFC 6750 bearer); the token
+ * to check comes form-encoded as `token`. Caller and subject are found by one indexed query; an
+ * inactive subject, whatever the reason, answers only `{"active": false}`. It runs on bare
+ * node:http, ahead of Express, so a check costs little more than that query.
+ */
+export function createIntrospectionHandler(deps: IntrospectionDeps): (req: IncomingMessage, res: ServerResponse) => void {
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const address = deps.clientAddress(req);
+    const wait = await deps.failures.retryAfter(address);
+    if (wait > 0) return send(res, 429, { error: 'rate_limited', error_description: `retry in ${wait} s` }, { 'retry-after': String(wait) });
+    const callerSecret = bearerSecret(req.headers.authorization);
+    if (!callerSecret || !isAccessTokenSecret(callerSecret)) {
+      req.resume();
+      if (callerSecret !== undefined) await deps.failures.recordFailure(address);
+      return send(res, 401, { error: 'invalid_token', error_description: 'Authenticate with an access token that has the introspect scope' }, challenge('invalid_token'));
+    }
+    const form = await readForm(req);
+    const subject = form?.get('token');
+    if (!subject) return send(res, 400, { error: 'invalid_request', error_description: 'Send the token form-encoded (token=…)' });
+    const secrets = isAccessTokenSecret(subject) && subject !== callerSecret ? [callerSecret, subject] : [callerSecret];
+    const active = await deps.authenticator.findActive(secrets, address);
+    const caller = active.get(callerSecret);
+    if (!caller) {
+      await deps.failures.recordFailure(address);
+      return send(res, 401, { error: 'invalid_token', error_description: 'The access token is invalid, expired or revoked' }, challenge('invalid_token'));
+    }
+    if (!caller.scopeList.split(' ').includes(Scope.INTROSPECT)) {
+      return send(res, 403, { error: 'insufficient_scope', error_description: 'The access token lacks the introspect scope' }, challenge('insufficient_scope'));
+    }
+    const record = subject === callerSecret ? caller : active.get(subject);
+    if (!record) return send(res, 200, { active: false });
+    deps.usage.record({ tokenId: record.id, operation: 'introspection', clientAddress: address, outcome: TokenUsageOutcome.SUCCESS });
+    send(res, 200, introspectionOf(record));
+  };
+  return (req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      logger.error('introspection failed', { error: error instanceof Error ? error.stack ?? error.message : String(error) });
+      if (!res.headersSent) send(res, 500, { error: 'server_error' });
+    });
+  };
+}
