@@ -1,5 +1,5 @@
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
-import { IsUUID, Length } from 'class-validator';
+import { IsUUID, Length, Matches } from 'class-validator';
 import { GroupEntity } from './group.entity';
 
 @InputType({ description: 'A new group in an organization (organization ADMINs).' })
@@ -10,6 +10,7 @@ export class CreateGroupInput {
 
   @Field({ description: 'Display name, 1 to 100 characters.' })
   @Length(1, 100)
+  @Matches(/\S/, { message: '$property must not be blank' }) // names are stored trimmed
   name: string;
 }
 
@@ -21,6 +22,7 @@ export class UpdateGroupInput {
 
   @Field({ description: 'Display name, 1 to 100 characters.' })
   @Length(1, 100)
+  @Matches(/\S/, { message: '$property must not be blank' })
   name: string;
 }
 

@@ -1,5 +1,5 @@
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
-import { IsUUID, Length } from 'class-validator';
+import { IsUUID, Length, Matches } from 'class-validator';
 import { Connection } from '../../core/pagination/connection';
 import { OrganizationEntity } from './organization.entity';
 
@@ -9,6 +9,7 @@ export const OrganizationConnection = Connection(OrganizationEntity, 'Organizati
 export class CreateOrganizationInput {
   @Field({ description: 'Display name, 1 to 100 characters.' })
   @Length(1, 100)
+  @Matches(/\S/, { message: '$property must not be blank' }) // names are stored trimmed
   name: string;
 }
 
@@ -20,6 +21,7 @@ export class UpdateOrganizationInput {
 
   @Field({ description: 'Display name, 1 to 100 characters.' })
   @Length(1, 100)
+  @Matches(/\S/, { message: '$property must not be blank' })
   name: string;
 }
 

@@ -1,5 +1,5 @@
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
-import { IsUUID, Length } from 'class-validator';
+import { IsUUID, Length, Matches } from 'class-validator';
 import { ProjectEntity } from './project.entity';
 
 @InputType({ description: 'A new project in a group (group ADMINs).' })
@@ -10,6 +10,7 @@ export class CreateProjectInput {
 
   @Field({ description: 'Display name, 1 to 100 characters.' })
   @Length(1, 100)
+  @Matches(/\S/, { message: '$property must not be blank' }) // names are stored trimmed
   name: string;
 }
 
@@ -21,6 +22,7 @@ export class UpdateProjectInput {
 
   @Field({ description: 'Display name, 1 to 100 characters.' })
   @Length(1, 100)
+  @Matches(/\S/, { message: '$property must not be blank' })
   name: string;
 }
 

@@ -1,5 +1,5 @@
 import { Field, ID, InputType, ObjectType, ArgsType, createUnionType } from 'type-graphql';
-import { IsEmail, IsOptional, IsUUID, Length, MaxLength, MinLength } from 'class-validator';
+import { IsEmail, IsOptional, IsUUID, Length, Matches, MaxLength, MinLength } from 'class-validator';
 import { Connection } from '../../core/pagination/connection';
 import { UserEntity, UserKind, UserStatus } from './user.entity';
 
@@ -36,6 +36,7 @@ export class CreateUserInput {
 
   @Field({ description: 'Name shown to other users.' })
   @Length(1, 100)
+  @Matches(/\S/, { message: '$property must not be blank' }) // names are stored trimmed
   displayName: string;
 
   @Field({ description: `Initial password, ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters.` })
@@ -66,6 +67,7 @@ export class UpdateUserInput {
   @Field({ nullable: true, description: 'New display name.' })
   @IsOptional()
   @Length(1, 100)
+  @Matches(/\S/, { message: '$property must not be blank' })
   displayName?: string;
 
   @Field(() => Date, { nullable: true, description: 'New validity date; send null to clear it.' })
