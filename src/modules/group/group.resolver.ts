@@ -42,13 +42,17 @@ export class GroupResolver {
     return ctx.loaders.organizationById.load(group.organizationId);
   }
 
+  // Reached from a project (`project.group`), the group shows only its name to callers without a
+  // role on it: roles hold downwards, never upwards.
   @FieldResolver(() => [ProjectEntity], { description: 'The projects of the group, oldest first.' })
-  projects(@Ctx() ctx: RequestContext, @Root() group: GroupEntity): Promise<ProjectEntity[]> {
+  async projects(@Ctx() ctx: RequestContext, @Root() group: GroupEntity): Promise<ProjectEntity[]> {
+    if (!(await this.viewerRole(ctx, group))) return [];
     return ctx.loaders.projectsByGroup.load(group.id);
   }
 
   @FieldResolver(() => [MembershipEntity], { description: 'Roles held directly on the group.' })
-  members(@Ctx() ctx: RequestContext, @Root() group: GroupEntity): Promise<MembershipEntity[]> {
+  async members(@Ctx() ctx: RequestContext, @Root() group: GroupEntity): Promise<MembershipEntity[]> {
+    if (!(await this.viewerRole(ctx, group))) return [];
     return ctx.loaders.membershipsByResource.load(`${ResourceType.GROUP}:${group.id}`);
   }
 

@@ -50,13 +50,17 @@ export class OrganizationResolver {
     return { deletedId: input.id };
   }
 
+  // Reached from a project or group (`project.organization`), the organization shows only its name
+  // to callers without a role on it: roles hold downwards, never upwards.
   @FieldResolver(() => [GroupEntity], { description: 'The groups of the organization, oldest first.' })
-  groups(@Ctx() ctx: RequestContext, @Root() organization: OrganizationEntity): Promise<GroupEntity[]> {
+  async groups(@Ctx() ctx: RequestContext, @Root() organization: OrganizationEntity): Promise<GroupEntity[]> {
+    if (!(await this.viewerRole(ctx, organization))) return [];
     return ctx.loaders.groupsByOrganization.load(organization.id);
   }
 
   @FieldResolver(() => [MembershipEntity], { description: 'Roles held directly on the organization.' })
-  members(@Ctx() ctx: RequestContext, @Root() organization: OrganizationEntity): Promise<MembershipEntity[]> {
+  async members(@Ctx() ctx: RequestContext, @Root() organization: OrganizationEntity): Promise<MembershipEntity[]> {
+    if (!(await this.viewerRole(ctx, organization))) return [];
     return ctx.loaders.membershipsByResource.load(`${ResourceType.ORGANIZATION}:${organization.id}`);
   }
 
