@@ -101,10 +101,10 @@ export async function createApp(config: AppConfig, db: DataSource, schema: Graph
     }
   });
 
-  const corsOptions = config.corsOrigins.includes('*') ? { origin: true } : { origin: config.corsOrigins };
+  // Without configured origins, browsers get same-origin only: no CORS middleware at all.
+  if (config.corsOrigins.length) app.use('/graphql', cors({ origin: config.corsOrigins.includes('*') ? true : config.corsOrigins }));
   app.use(
     '/graphql',
-    cors(corsOptions),
     express.json({ limit: '100kb' }),
     expressMiddleware(apollo, {
       context: async ({ req, res }): Promise<RequestContext> => ({

@@ -2,7 +2,7 @@ import { GraphQLSchema, lexicographicSortSchema } from 'graphql';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { buildSchema } from 'type-graphql';
 import { ACCESS_DIRECTIVES } from './core/authorization/access-directives';
-import { AuthorizationMiddleware } from './core/authorization/authorization.middleware';
+import { enforceAccessRules } from './core/authorization/access-control';
 import { AuditResolver } from './core/audit/audit.resolver';
 import {
   AccessTokenResolver,
@@ -40,14 +40,14 @@ const RESOLVERS = [
   ViewerAccessTokenResolver,
 ] as const;
 
-/** Builds the code-first schema: class-validator on every input, the access middleware on every root field. */
-export function buildTesseraSchema(): Promise<GraphQLSchema> {
-  return buildSchema({
+/** Builds the code-first schema: class-validator on every input, access rules enforced on every root field. */
+export async function buildTesseraSchema(): Promise<GraphQLSchema> {
+  const schema = await buildSchema({
     resolvers: RESOLVERS,
     directives: ACCESS_DIRECTIVES,
-    globalMiddlewares: [AuthorizationMiddleware],
     validate: { forbidUnknownValues: false, validationError: { target: false, value: false } },
   });
+  return enforceAccessRules(schema);
 }
 
 /** The SDL committed as schema.graphql: sorted, with directive usages. */

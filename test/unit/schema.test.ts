@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GraphQLSchema } from 'graphql';
-import { accessRuleOf } from '../../src/core/authorization/authorization.middleware';
+import { accessRuleOf } from '../../src/core/authorization/access-control';
 import { buildTesseraSchema, printTesseraSchema } from '../../src/schema';
 
 describe('schema', () => {

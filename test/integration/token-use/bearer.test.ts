@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { AccessTokenEntity } from '../../../src/modules/access-token/access-token.entity';
 import { UserEntity } from '../../../src/modules/user/user.entity';
 import { buildTesseraSchema } from '../../../src/schema';
-import { accessRuleOf } from '../../../src/core/authorization/authorization.middleware';
+import { accessRuleOf } from '../../../src/core/authorization/access-control';
 import { ENTITIES } from '../../../src/core/database/entities';
 import { AuditEventEntity } from '../../../src/core/audit/audit-event.entity';
 import { TokenUsageEntity } from '../../../src/modules/token-usage/token-usage.entity';

@@ -1,6 +1,5 @@
-import { GraphQLField, GraphQLResolveInfo } from 'graphql';
-import { getDirective } from '@graphql-tools/utils';
-import { MiddlewareFn } from 'type-graphql';
+import { GraphQLFieldConfig, GraphQLSchema, defaultFieldResolver } from 'graphql';
+import { MapperKind, getDirective, mapSchema } from '@graphql-tools/utils';
 import { AccessTarget } from './access-directives';
 import { AppError, ErrorCode, badInput, forbidden, notFound, unauthenticated } from '../errors/app-error';
 import { RequestContext } from '../context/request-context';
@@ -16,18 +15,13 @@ export type AccessRule =
   | { kind: 'authenticated' }
   | { kind: 'role'; role: Role; on: AccessTarget; arg?: string };
 
-const rules = new WeakMap<GraphQLField<unknown, unknown>, AccessRule | null>();
-
-/** Reads the access rule of a field from its directives; null when it declares none. */
-export function accessRuleOf(schema: GraphQLResolveInfo['schema'], field: GraphQLField<unknown, unknown>): AccessRule | null {
-  if (rules.has(field)) return rules.get(field) ?? null;
-  let rule: AccessRule | null = null;
+/** Reads the access rule a field declares with its directives; null when it declares none. */
+export function accessRuleOf(schema: GraphQLSchema, field: Parameters<typeof getDirective>[1]): AccessRule | null {
   const requireRole = getDirective(schema, field, 'requireRole')?.[0];
-  if (requireRole) rule = { kind: 'role', role: requireRole.role as Role, on: requireRole.on as AccessTarget, arg: requireRole.arg as string | undefined };
-  else if (getDirective(schema, field, 'authenticated')?.[0]) rule = { kind: 'authenticated' };
-  else if (getDirective(schema, field, 'public')?.[0]) rule = { kind: 'public' };
-  rules.set(field, rule);
-  return rule;
+  if (requireRole) return { kind: 'role', role: requireRole.role as Role, on: requireRole.on as AccessTarget, arg: requireRole.arg as string | undefined };
+  if (getDirective(schema, field, 'authenticated')?.[0]) return { kind: 'authenticated' };
+  if (getDirective(schema, field, 'public')?.[0]) return { kind: 'public' };
+  return null;
 }
 
 function argAt(args: Record<string, unknown>, path: string): unknown {
@@ -105,24 +99,34 @@ const titleOf = (name: string): string =>
   name === AccessTarget.ACCESS_TOKEN ? 'Access token' : name.charAt(0) + name.slice(1).toLowerCase();
 
 /**
- * The one place root-field access is decided: reads the field's access directive, finds the
- * resource named in the arguments, and compares the caller's effective role there. A field
- * without a rule is refused (fail closed). Refused mutations are audited.
+ * The one place root-field access is decided: wraps every Query and Mutation field so that, before
+ * its resolver runs, the field's access rule is read, the resource named in the arguments is found
+ * and the caller's effective role there compared. A field without a rule is refused (fail closed).
+ * Refused mutations are audited. Nested fields are not wrapped: they cost nothing extra.
  */
-export const AuthorizationMiddleware: MiddlewareFn<RequestContext> = async ({ info, args, context }, next) => {
-  const { schema, parentType, fieldName, operation } = info;
-  if (parentType !== schema.getQueryType() && parentType !== schema.getMutationType()) return next();
-  const isMutation = operation.operation === 'mutation';
-  const decision: Decision = {};
-  try {
-    const rule = accessRuleOf(schema, parentType.getFields()[fieldName]);
-    if (!rule) throw forbidden(`${parentType.name}.${fieldName} declares no access rule`);
-    await enforce(rule, args, context, isMutation, decision);
-    return await next();
-  } catch (error) {
-    if (isMutation && error instanceof AppError && error.code !== ErrorCode.BAD_USER_INPUT) {
-      await context.services.audit.recordRefusal(context, { action: fieldName, targetId: decision.targetId ?? null, organizationId: decision.organizationId ?? null }, error.code);
-    }
-    throw error;
-  }
-};
+export function enforceAccessRules(schema: GraphQLSchema): GraphQLSchema {
+  const guard = (typeName: string, fieldName: string, field: GraphQLFieldConfig<unknown, RequestContext>, isMutation: boolean): GraphQLFieldConfig<unknown, RequestContext> => {
+    const rule = accessRuleOf(schema, field);
+    const resolve = field.resolve ?? defaultFieldResolver;
+    return {
+      ...field,
+      resolve: async (source, args, context, info) => {
+        const decision: Decision = {};
+        try {
+          if (!rule) throw forbidden(`${typeName}.${fieldName} declares no access rule`);
+          await enforce(rule, args, context, isMutation, decision);
+          return await resolve(source, args, context, info);
+        } catch (error) {
+          if (isMutation && error instanceof AppError && error.code !== ErrorCode.BAD_USER_INPUT) {
+            await context.services.audit.recordRefusal(context, { action: fieldName, targetId: decision.targetId ?? null, organizationId: decision.organizationId ?? null }, error.code);
+          }
+          throw error;
+        }
+      },
+    };
+  };
+  const mutationType = schema.getMutationType()?.name;
+  return mapSchema(schema, {
+    [MapperKind.ROOT_FIELD]: (field, fieldName, typeName) => guard(typeName, fieldName, field as GraphQLFieldConfig<unknown, RequestContext>, typeName === mutationType),
+  });
+}
