@@ -14,6 +14,7 @@ import { clientAddressOf } from './core/http/client-address';
 import { RequestContext } from './core/context/request-context';
 import { createTransactionRunner } from './core/database/transaction';
 import { formatError, isExpectedError } from './core/errors/format-error';
+import { queryLimitsPlugin } from './core/graphql/query-limits';
 import { logger } from './core/logging/logger';
 import { SECRET_PREFIXES } from './core/secrets/secret-format';
 import { createLoaders } from './loaders';
@@ -62,6 +63,7 @@ export async function createApp(config: AppConfig, db: DataSource, schema: Graph
     allowBatchedHttpRequests: false,
     plugins: [
       errorReporting,
+      queryLimitsPlugin(config.queryLimits),
       tokenUsagePlugin(services.usageRecorder),
       config.sandboxEnabled ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }) : ApolloServerPluginLandingPageDisabled(),
     ],

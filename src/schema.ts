@@ -1,5 +1,5 @@
-import { GraphQLSchema, lexicographicSortSchema } from 'graphql';
-import { printSchemaWithDirectives } from '@graphql-tools/utils';
+import { GraphQLObjectType, GraphQLSchema, lexicographicSortSchema } from 'graphql';
+import { MapperKind, mapSchema, printSchemaWithDirectives } from '@graphql-tools/utils';
 import { buildSchema } from 'type-graphql';
 import { ACCESS_DIRECTIVES } from './core/authorization/access-directives';
 import { enforceAccessRules } from './core/authorization/access-control';
@@ -47,7 +47,19 @@ export async function buildTesseraSchema(): Promise<GraphQLSchema> {
     directives: ACCESS_DIRECTIVES,
     validate: { forbidUnknownValues: false, validationError: { target: false, value: false } },
   });
-  return enforceAccessRules(schema);
+  return describeRootTypes(enforceAccessRules(schema));
+}
+
+const ROOT_DESCRIPTIONS: Record<string, string> = {
+  Query: 'Reads. Each field declares who may call it with @public, @authenticated or @requireRole.',
+  Mutation: 'Writes, each in one transaction with an audit event. Each field declares who may call it with @public, @authenticated or @requireRole.',
+};
+
+// type-graphql offers no description for the root types; Sandbox shows these.
+function describeRootTypes(schema: GraphQLSchema): GraphQLSchema {
+  return mapSchema(schema, {
+    [MapperKind.ROOT_OBJECT]: (type) => new GraphQLObjectType({ ...type.toConfig(), description: ROOT_DESCRIPTIONS[type.name] }),
+  });
 }
 
 /** The SDL committed as schema.graphql: sorted, with directive usages. */

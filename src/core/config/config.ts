@@ -39,6 +39,8 @@ export interface AppConfig {
   /** Token uses buffered in memory before the oldest are dropped. */
   usageBufferMax: number;
   usageFlushIntervalMs: number;
+  /** GraphQL query limits (OWASP GraphQL cheat sheet). */
+  queryLimits: { maxDepth: number; maxCost: number; maxAliases: number; maxRootFields: number };
 }
 
 type Env = Record<string, string | undefined>;
@@ -125,6 +127,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
     usageRetentionDays: integer(env, 'TESSERA_USAGE_RETENTION_DAYS', 90, 1, 3650),
     usageBufferMax: integer(env, 'TESSERA_USAGE_BUFFER_MAX', 10_000, 100, 1_000_000),
     usageFlushIntervalMs: integer(env, 'TESSERA_USAGE_FLUSH_INTERVAL_MS', 1000, 10, 60_000),
+    queryLimits: {
+      maxDepth: integer(env, 'TESSERA_MAX_QUERY_DEPTH', 10, 2, 50),
+      maxCost: integer(env, 'TESSERA_MAX_QUERY_COST', 10_000, 10, 10_000_000),
+      maxAliases: integer(env, 'TESSERA_MAX_ALIASES', 30, 0, 1000),
+      maxRootFields: integer(env, 'TESSERA_MAX_ROOT_FIELDS', 10, 1, 100),
+    },
   };
 }
 
