@@ -27,15 +27,16 @@ const LIST_MULTIPLIER = 10;
 
 /**
  * Cost of a field: 1 plus its children, multiplied by the page size for connections
- * (`first`/`last`, default 20) and by ten for plain lists.
+ * (`first`/`last`, default 20; a connection's own `edges` add no factor) and by ten for other lists.
  */
-const costEstimator: ComplexityEstimator = ({ field, args, childComplexity }) => {
+const costEstimator: ComplexityEstimator = ({ type: parent, field, args, childComplexity }) => {
   const type = getNullableType(field.type);
   if (getNamedType(type).name.endsWith('Connection')) {
     const size = typeof args.first === 'number' ? args.first : typeof args.last === 'number' ? args.last : DEFAULT_PAGE_SIZE;
     return 1 + Math.max(size, 1) * childComplexity;
   }
-  return 1 + (isListType(type) ? LIST_MULTIPLIER : 1) * childComplexity;
+  const listFactor = isListType(type) && !parent.name.endsWith('Connection') ? LIST_MULTIPLIER : 1;
+  return 1 + listFactor * childComplexity;
 };
 
 function limitError(limit: keyof QueryLimits, message: string): GraphQLError {
