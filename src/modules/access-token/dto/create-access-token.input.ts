@@ -1,5 +1,5 @@
 import { Field, ID, InputType } from 'type-graphql';
-import { ArrayMaxSize, ArrayMinSize, IsOptional, IsUUID, Length, MaxLength } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsOptional, IsUUID, Length, Matches, MaxLength } from 'class-validator';
 import { Role } from '../../../core/authorization/role';
 import { PASSWORD_MAX_LENGTH } from '../../user/user.types';
 import { AccessTokenKind } from '../access-token.entity';
@@ -8,6 +8,7 @@ import { AccessTokenKind } from '../access-token.entity';
 export class CreateAccessTokenInput {
   @Field({ description: 'A descriptive name, e.g. the machine or application that uses it (1 to 100 characters).' })
   @Length(1, 100)
+  @Matches(/\S/, { message: '$property must not be blank' }) // names are stored trimmed
   name: string;
 
   @Field({ nullable: true, description: 'Its purpose, in more detail (up to 500 characters).' })
