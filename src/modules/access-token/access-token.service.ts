@@ -375,7 +375,8 @@ export class AccessTokenService {
     if (filter.level) query.andWhere('token.level = :level', { level: filter.level });
     if (filter.kind) query.andWhere('token.kind = :kind', { kind: filter.kind });
     if (filter.expiresBefore) query.andWhere('token.expiresAt < :expiresBefore', { expiresBefore: filter.expiresBefore });
-    if (filter.search) query.andWhere('LOWER(token.name) LIKE :search', { search: `%${filter.search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%` });
+    // `!` escapes LIKE wildcards on both dialects (SQLite has no default escape, MySQL's `\` is not portable).
+    if (filter.search) query.andWhere("LOWER(token.name) LIKE :search ESCAPE '!'", { search: `%${filter.search.toLowerCase().replace(/[!%_]/g, (c) => `!${c}`)}%` });
     const ownerUsable = new Brackets((qb) =>
       qb.where('owner.status = :active', { active: UserStatus.ACTIVE }).andWhere('(owner.validUntil IS NULL OR owner.validUntil > :now)', { now }),
     );
