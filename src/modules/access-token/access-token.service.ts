@@ -5,6 +5,7 @@ import { ResourcePath, resolveResourcePath } from '../../core/authorization/reso
 import { ResourceType, Role, roleAtLeast } from '../../core/authorization/role';
 import { Caller, RequestContext, requireCaller } from '../../core/context/request-context';
 import { AppError, ErrorCode, badInput, conflict, forbidden, notFound } from '../../core/errors/app-error';
+import { forUpdate } from '../../core/database/transaction';
 import { ResourceRef } from '../../core/lifecycle/resource-deletion';
 import { ConnectionArgs, paginate } from '../../core/pagination/connection';
 import { SECRET_PREFIXES, SecretPrefix, generateSecret, hashSecret, secretHint } from '../../core/secrets/secret-format';
@@ -121,7 +122,7 @@ export class AccessTokenService {
   /** Temporarily disables a token; revoking a revoked token changes nothing. */
   async revoke(ctx: RequestContext, id: string, reason: string | null): Promise<AccessTokenEntity> {
     return ctx.transaction(async (tx) => {
-      const token = await this.load(tx, id);
+      const token = await this.lock(tx, id);
       if (token.revokedAt) return token;
       Object.assign(token, { revokedAt: new Date(), revokedById: ctx.caller?.user.id ?? null, revocationReason: reason?.trim() || null });
       await tx.save(token);
@@ -133,7 +134,7 @@ export class AccessTokenService {
   /** Re-enables a revoked token that has not expired, was not rotated, and whose owner is active. */
   async restore(ctx: RequestContext, id: string): Promise<AccessTokenEntity> {
     return ctx.transaction(async (tx) => {
-      const token = await this.load(tx, id);
+      const token = await this.lock(tx, id);
       if (!token.revokedAt) return token;
       if (token.replacedByTokenId) throw conflict('A rotated token cannot be restored; its successor replaces it');
       const owner = await tx.findOneOrFail(UserEntity, { where: { id: token.ownerId } });
@@ -153,7 +154,7 @@ export class AccessTokenService {
    */
   async rotate(ctx: RequestContext, id: string, requestedExpiry: Date | null | undefined): Promise<IssuedAccessToken> {
     const outcome = await ctx.transaction(async (tx) => {
-      const token = await this.load(tx, id);
+      const token = await this.lock(tx, id);
       const minting = await this.mintingToken(ctx, requireCaller(ctx));
       checkRotation(token.level, tokenScopes(token), minting);
       if (token.replacedByTokenId) {
@@ -200,7 +201,7 @@ export class AccessTokenService {
   /** Deletes a token for good, with its rotated predecessors and, when unused, its technical user. */
   async delete(ctx: RequestContext, id: string): Promise<void> {
     await ctx.transaction(async (tx) => {
-      const token = await this.load(tx, id);
+      const token = await this.lock(tx, id);
       const chain = [token];
       for (let previous = token.previousTokenId; previous; ) {
         const found = await tx.findOne(AccessTokenEntity, { where: { id: previous } });
@@ -282,6 +283,13 @@ export class AccessTokenService {
     if (!caller.accessTokenId) return null;
     const own = await ctx.db.manager.findOneOrFail(AccessTokenEntity, { where: { id: caller.accessTokenId } });
     return { scopes: tokenScopes(own), expiresAt: own.expiresAt };
+  }
+
+  /** The token, row-locked until the transaction ends, so concurrent revokes and rotations of it take turns. */
+  private async lock(tx: EntityManager, id: string): Promise<AccessTokenEntity> {
+    const token = await forUpdate(tx.createQueryBuilder(AccessTokenEntity, 'token')).where('token.id = :id', { id }).getOne();
+    if (!token) throw notFound('Access token');
+    return token;
   }
 
   private async load(em: EntityManager, id: string): Promise<AccessTokenEntity> {
