@@ -38,6 +38,15 @@ export function isExpectedError(error: unknown): boolean {
 }
 
 /**
+ * The input path graphql-js names when a variable does not fit its type, e.g.
+ * `Variable "$input" got invalid value 1 at "input.name"; …` → `input.name`.
+ */
+function coercionField(message: string): string | null {
+  const match = /^Variable "\$(\w+)" got invalid value .*? at "([^"]+)"/.exec(message) ?? /^Variable "\$(\w+)"/.exec(message);
+  return match ? (match[2] ?? match[1]) : null;
+}
+
+/**
  * The one place errors become `extensions.code`: AppErrors keep their code and fields,
  * validation errors become BAD_USER_INPUT with the failing fields, request errors pass through,
  * and anything else is masked as INTERNAL_SERVER_ERROR (the server logs it with the request id).
@@ -68,7 +77,8 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   }
   if (isExpectedError(error)) {
     const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
-    return { ...formatted, extensions };
+    const field = extensions.code === ErrorCode.BAD_USER_INPUT && !extensions.fields ? coercionField(formatted.message) : null;
+    return { ...formatted, extensions: field ? { ...extensions, fields: [{ field, message: formatted.message }] } : extensions };
   }
   return { ...base, message: 'Internal server error', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
 }

@@ -80,7 +80,14 @@ export function checkQueryLimits(schema: GraphQLSchema, document: DocumentNode, 
   const { depth, aliases } = measure(operation.selectionSet, fragments, new Set());
   if (depth > limits.maxDepth) throw limitError('maxDepth', `Query too deep: ${depth} levels (at most ${limits.maxDepth})`);
   if (aliases > limits.maxAliases) throw limitError('maxAliases', `Too many aliases: ${aliases} (at most ${limits.maxAliases})`);
-  const cost = getComplexity({ schema, query: document, variables, operationName: operation.name?.value, estimators: [costEstimator] });
+  let cost: number;
+  try {
+    cost = getComplexity({ schema, query: document, variables, operationName: operation.name?.value, estimators: [costEstimator] });
+  } catch (error) {
+    // Variables that do not fit their types: execution reports that as BAD_USER_INPUT, naming the field.
+    if (error instanceof GraphQLError) return;
+    throw error;
+  }
   if (cost > limits.maxCost) throw limitError('maxCost', `Query too costly: ${cost} (at most ${limits.maxCost}); ask for smaller pages or fewer nested lists`);
 }
 

@@ -76,36 +76,84 @@ export function Connection<T extends object>(nodeType: ClassType<T>, name: strin
   return ConnectionType;
 }
 
-const encodeCursor = (id: string): string => Buffer.from(`id:${id}`).toString('base64url');
-
-function decodeCursor(cursor: string, field: string): string {
-  const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!decoded.startsWith('id:') || decoded.length < 4) throw badInput(field, 'is not a cursor from this list', 'cursor');
-  return decoded.slice(3);
+/** How a list is ordered when not simply newest first: a sort value with the id as tie-breaker. */
+export interface SortKey<T> {
+  /** SQL expression of the sort value, e.g. `token.name` or `COALESCE(token.expiresAt, :never)`. */
+  expression: string;
+  parameters?: Record<string, unknown>;
+  direction: 'ASC' | 'DESC';
+  /** The node's sort value, as the expression computes it. */
+  valueOf: (node: T) => string | Date;
+  /** Whether the value is a date (cursors carry it as ISO text). */
+  isDate?: boolean;
 }
 
+interface Cursor {
+  value?: string;
+  id: string;
+}
+
+const encodeCursor = (cursor: Cursor): string => Buffer.from(JSON.stringify(cursor)).toString('base64url');
+
+function decodeCursor(cursor: string, field: string): Cursor {
+  try {
+    const decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Cursor;
+    if (typeof decoded.id === 'string' && (decoded.value === undefined || typeof decoded.value === 'string')) return decoded;
+  } catch {
+    // fall through: not one of our cursors
+  }
+  throw badInput(field, 'is not a cursor from this list', 'cursor');
+}
+
+const flip = (direction: 'ASC' | 'DESC'): 'ASC' | 'DESC' => (direction === 'ASC' ? 'DESC' : 'ASC');
+
 /**
- * Keyset pagination on the time-ordered primary key, newest first: `WHERE id < :cursor`
- * on the primary key index, so a page costs the same on the millionth row as on the first.
+ * Keyset pagination: `WHERE (sort, id) beyond the cursor ORDER BY sort, id LIMIT n`, so a page
+ * costs the same on the millionth row as on the first (no OFFSET). Without a sort key the list is
+ * newest first by the time-ordered primary key.
  */
 export async function paginate<T extends ObjectLiteral & { id: string }>(
   query: SelectQueryBuilder<T>,
   args: ConnectionArgs,
+  sort?: SortKey<T>,
 ): Promise<ConnectionResult<T>> {
   if (args.first != null && args.last != null) throw badInput('last', 'cannot be combined with first', 'exclusive');
   const alias = query.alias;
   const totalCount = await query.clone().getCount();
   const backward = args.last != null || (args.before != null && args.first == null);
   const size = (backward ? args.last : args.first) ?? DEFAULT_PAGE_SIZE;
-  const page = query.clone();
-  if (args.after) page.andWhere(`${alias}.id < :pageAfter`, { pageAfter: decodeCursor(args.after, 'after') });
-  if (args.before) page.andWhere(`${alias}.id > :pageBefore`, { pageBefore: decodeCursor(args.before, 'before') });
-  page.orderBy(`${alias}.id`, backward ? 'ASC' : 'DESC').limit(size + 1);
+  const direction = sort?.direction ?? 'DESC';
+  const page = query.clone().setParameters(sort?.parameters ?? {});
+
+  const beyond = (cursor: string, field: 'after' | 'before') => {
+    const { value, id } = decodeCursor(cursor, field);
+    const ascending = (direction === 'ASC') === (field === 'after');
+    const op = ascending ? '>' : '<';
+    if (!sort) return page.andWhere(`${alias}.id ${op} :${field}Id`, { [`${field}Id`]: id });
+    if (value === undefined) throw badInput(field, 'is not a cursor from this list', 'cursor');
+    const parameter = sort.isDate ? new Date(value) : value;
+    return page.andWhere(`(${sort.expression} ${op} :${field}Value OR (${sort.expression} = :${field}Value AND ${alias}.id ${op} :${field}Id))`, {
+      [`${field}Value`]: parameter,
+      [`${field}Id`]: id,
+    });
+  };
+  if (args.after) beyond(args.after, 'after');
+  if (args.before) beyond(args.before, 'before');
+  const order = backward ? flip(direction) : direction;
+  if (sort) page.orderBy(sort.expression, order).addOrderBy(`${alias}.id`, order);
+  else page.orderBy(`${alias}.id`, order);
+  page.limit(size + 1);
+
   const rows = await page.getMany();
   const more = rows.length > size;
   const nodes = rows.slice(0, size);
   if (backward) nodes.reverse();
-  const edges = nodes.map((node) => ({ cursor: encodeCursor(node.id), node }));
+  const cursorOf = (node: T): string => {
+    if (!sort) return encodeCursor({ id: node.id });
+    const value = sort.valueOf(node);
+    return encodeCursor({ id: node.id, value: value instanceof Date ? value.toISOString() : value });
+  };
+  const edges = nodes.map((node) => ({ cursor: cursorOf(node), node }));
   return {
     edges,
     totalCount,
