@@ -1,0 +1,521 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ASTNode, DocumentNode, GraphQLSchema, Kind, Source, buildSchema, parse, print, validate, visit } from 'graphql';
+import { Role } from '../../src/core/authorization/role';
+import { buildTesseraSchema } from '../../src/schema';
+import { ADMIN_PASSWORD, GraphQLResponse, TestServer, startTestServer } from '../support/test-server';
+import { USER_PASSWORD, addMember, codeOf, createHierarchy, createUser, loginAsAdmin, ok } from '../support/fixtures';
+
+/**
+ * The example operations in docs/examples/ (one file per token page of the four seed products,
+ * see docs/TOKEN-PAGES.md) must match the schema and work: each file is validated against the
+ * schema built from the code and against schema.graphql, and every operation of every file is run
+ * through HTTP, by its name, as the caller the page has.
+ */
+
+const ROOT = join(__dirname, '..', '..');
+const EXAMPLES_DIR = join(ROOT, 'docs', 'examples');
+
+interface ExampleFile {
+  /** File name without `.graphql`, e.g. `datahub-project-tokens`. */
+  name: string;
+  text: string;
+  document: DocumentNode;
+  operations: string[];
+}
+
+function loadExamples(): ExampleFile[] {
+  return readdirSync(EXAMPLES_DIR)
+    .filter((file) => file.endsWith('.graphql'))
+    .sort()
+    .map((file) => {
+      const text = readFileSync(join(EXAMPLES_DIR, file), 'utf8');
+      const document = parse(new Source(text, `docs/examples/${file}`));
+      const operations = document.definitions.flatMap((d) => (d.kind === Kind.OPERATION_DEFINITION ? [d.name?.value ?? '<anonymous>'] : []));
+      return { name: file.replace(/\.graphql$/, ''), text, document, operations };
+    });
+}
+
+const examples = loadExamples();
+const exampleNamed = (name: string): ExampleFile => {
+  const found = examples.find((e) => e.name === name);
+  if (!found) throw new Error(`docs/examples/${name}.graphql is missing`);
+  return found;
+};
+
+/** Literal values written into an operation (variable defaults aside): examples must use variables. */
+function inlineValues(document: DocumentNode): string[] {
+  const found: string[] = [];
+  const literal = (node: ASTNode) => {
+    found.push(print(node));
+  };
+  visit(document, {
+    VariableDefinition: () => false,
+    IntValue: literal,
+    FloatValue: literal,
+    StringValue: literal,
+    BooleanValue: literal,
+    NullValue: literal,
+    EnumValue: literal,
+  });
+  return found;
+}
+
+const SEED_PAGES = [
+  'datahub-personal-tokens',
+  'datahub-group-tokens',
+  'datahub-project-tokens',
+  'explorer-organization-tokens',
+  'explorer-group-tokens',
+  'datachain-personal-tokens',
+  'pod-organization-tokens',
+];
+
+describe('docs/examples match the schema', () => {
+  let codeSchema: GraphQLSchema;
+  let committedSchema: GraphQLSchema;
+
+  beforeAll(async () => {
+    codeSchema = await buildTesseraSchema();
+    committedSchema = buildSchema(readFileSync(join(ROOT, 'schema.graphql'), 'utf8'));
+  });
+
+  it('has one file per seed token page', () => {
+    expect(examples.map((e) => e.name)).toEqual(expect.arrayContaining(SEED_PAGES));
+  });
+
+  it.each(examples.map((e) => [e.name]))('%s is valid against the schema built by buildTesseraSchema() and against schema.graphql', (name) => {
+    const { document } = exampleNamed(name);
+    expect(validate(codeSchema, document).map((e) => e.message)).toEqual([]);
+    expect(validate(committedSchema, document).map((e) => e.message)).toEqual([]);
+  });
+
+  it.each(examples.map((e) => [e.name]))('%s holds only named operations that take their values from variables', (name) => {
+    const example = exampleNamed(name);
+    expect(example.operations.length).toBeGreaterThan(0);
+    expect(example.operations).not.toContain('<anonymous>');
+    expect(inlineValues(example.document)).toEqual([]);
+  });
+});
+
+const DAY_MS = 86_400_000;
+const inDays = (days: number): string => new Date(Date.now() + days * DAY_MS).toISOString();
+const secretPattern = (prefix: string): RegExp => new RegExp(`^${prefix}_[0-9A-Za-z]{30}_[0-9A-Za-z]{6}$`);
+const hintOf = (secret: string): string => `${secret.split('_')[0]}_…${secret.split('_')[1].slice(-4)}`;
+const idsOf = (connection: { edges: Array<{ node: { id: string } }> }): string[] => connection.edges.map((edge) => edge.node.id);
+
+function expectSameInstant(actual: string | null, expected: string): void {
+  expect(actual).not.toBeNull();
+  expect(Math.abs(new Date(actual!).getTime() - new Date(expected).getTime())).toBeLessThan(1000);
+}
+
+function expectDaysFromNow(actual: string | null, days: number): void {
+  expect(actual).not.toBeNull();
+  const fromNow = (new Date(actual!).getTime() - Date.now()) / DAY_MS;
+  // Within a minute or so either way: "same lifetime" on rotation counts from the stored creation time.
+  expect(fromNow).toBeGreaterThan(days - 0.001);
+  expect(fromNow).toBeLessThan(days + 0.001);
+}
+
+describe('docs/examples run against the server', () => {
+  let server: TestServer;
+  let admin: string;
+  /** `file#operation` of every operation run so far. */
+  const ran = new Set<string>();
+
+  /** POSTs the whole example file with `operationName`, as a frontend with a persisted document would. */
+  async function run(file: string, operationName: string, variables: Record<string, unknown>, token: string): Promise<GraphQLResponse> {
+    const example = exampleNamed(file);
+    if (!example.operations.includes(operationName)) throw new Error(`${file}.graphql has no operation ${operationName}`);
+    const response = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: example.text, variables, operationName }),
+    });
+    const body = (await response.json()) as { data?: any; errors?: GraphQLResponse['errors'] };
+    ran.add(`${file}#${operationName}`);
+    return { status: response.status, headers: response.headers, data: body.data, errors: body.errors };
+  }
+
+  /** Runs an example operation and returns its data, failing on any error. */
+  async function runOk(file: string, operationName: string, variables: Record<string, unknown>, token: string): Promise<Record<string, any>> {
+    const response = await run(file, operationName, variables, token);
+    const data = ok(response);
+    expect(response.status).toBe(200);
+    return data;
+  }
+
+  const VIEWER = '{ viewer { authMethod user { id } principal { __typename } } }';
+  const ROLE_ON = {
+    organization: 'query($id: ID!) { organization(id: $id) { viewerRole } }',
+    group: 'query($id: ID!) { group(id: $id) { viewerRole } }',
+    project: 'query($id: ID!) { project(id: $id) { viewerRole } }',
+  };
+
+  async function introspect(callerSecret: string, token: string): Promise<Record<string, unknown>> {
+    const response = await fetch(`${server.url}/oauth/introspect`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Bearer ${callerSecret}` },
+      body: new URLSearchParams({ token }).toString(),
+    });
+    expect(response.status).toBe(200);
+    return (await response.json()) as Record<string, unknown>;
+  }
+
+  beforeAll(async () => {
+    server = await startTestServer({ label: 'examples' });
+    admin = await loginAsAdmin(server);
+  });
+  afterAll(() => server?.stop());
+
+  describe('DataHUB', () => {
+    it('personal tokens: scopes, create with default and without expiry, paged and filtered table, rotate, revoke, delete', async () => {
+      const F = 'datahub-personal-tokens';
+      const user = await createUser(server, admin, 'datahub-user');
+
+      const offered = (await runOk(F, 'DataHubPersonalTokenScopes', { level: 'PERSONAL' }, user.token)).accessTokenScopes;
+      expect(offered.map((s: { name: string }) => s.name)).toEqual(expect.arrayContaining(['api', 'read_repository', 'write_repository']));
+      expect(offered.every((s: { description: string }) => s.description.length > 0)).toBe(true);
+
+      const office = (
+        await runOk(F, 'DataHubCreatePersonalToken', {
+          name: 'Office Desktop',
+          description: 'ARCitect on the office desktop',
+          scopes: ['read_repository', 'write_repository'],
+          password: USER_PASSWORD,
+        }, user.token)
+      ).createAccessToken;
+      expect(office.secret).toMatch(secretPattern('tspat'));
+      expect(office.accessToken).toMatchObject({
+        name: 'Office Desktop',
+        description: 'ARCitect on the office desktop',
+        scopes: ['read_repository', 'write_repository'],
+        status: 'ACTIVE',
+        hint: hintOf(office.secret),
+        lastUsedAt: null,
+        revokedAt: null,
+      });
+      expectDaysFromNow(office.accessToken.expiresAt, 30); // the default: about one month
+
+      const workstation = (
+        await runOk(F, 'DataHubCreatePersonalToken', { name: 'Workstation', scopes: ['api'], expiresAt: null, password: USER_PASSWORD }, user.token)
+      ).createAccessToken;
+      expect(workstation.accessToken).toMatchObject({ name: 'Workstation', description: null, expiresAt: null, status: 'ACTIVE' });
+      expect(ok(await server.gql(VIEWER, {}, workstation.secret)).viewer).toEqual({ authMethod: 'ACCESS_TOKEN', user: { id: user.id }, principal: { __typename: 'User' } });
+
+      // The table: newest first, one row per page here, then filters.
+      const page1 = (await runOk(F, 'DataHubPersonalTokens', { first: 1 }, user.token)).viewer.accessTokens;
+      expect(page1.totalCount).toBe(2);
+      expect(page1.pageInfo.hasNextPage).toBe(true);
+      expect(idsOf(page1)).toEqual([workstation.accessToken.id]);
+      const page2 = (await runOk(F, 'DataHubPersonalTokens', { first: 1, after: page1.pageInfo.endCursor }, user.token)).viewer.accessTokens;
+      expect(idsOf(page2)).toEqual([office.accessToken.id]);
+      expect(page2.pageInfo.hasNextPage).toBe(false);
+      const searched = (await runOk(F, 'DataHubPersonalTokens', { first: 20, search: 'office', status: 'ACTIVE', kind: 'ACCESS' }, user.token)).viewer.accessTokens;
+      expect(idsOf(searched)).toEqual([office.accessToken.id]);
+      // The secret is returned by create only, never by the table.
+      expect(JSON.stringify([page1, page2, searched])).not.toContain(office.secret);
+      expect(JSON.stringify([page1, page2, searched])).not.toContain(workstation.secret);
+
+      const rotated = (await runOk(F, 'DataHubRotatePersonalToken', { id: office.accessToken.id }, user.token)).rotateAccessToken;
+      expect(rotated.secret).toMatch(secretPattern('tspat'));
+      expect(rotated.secret).not.toBe(office.secret);
+      expect(rotated.accessToken).toMatchObject({ name: 'Office Desktop', status: 'ACTIVE', previousToken: { id: office.accessToken.id, status: 'REVOKED' } });
+      expectDaysFromNow(rotated.accessToken.expiresAt, 30); // same lifetime as before
+      expect(codeOf(await server.gql(VIEWER, {}, office.secret))).toBe('UNAUTHENTICATED');
+
+      const revoked = (await runOk(F, 'DataHubRevokePersonalToken', { id: workstation.accessToken.id, reason: 'workstation replaced' }, user.token)).revokeAccessToken;
+      expect(revoked.accessToken).toMatchObject({ id: workstation.accessToken.id, status: 'REVOKED', revocationReason: 'workstation replaced' });
+      expect(revoked.accessToken.revokedAt).not.toBeNull();
+      expect(codeOf(await server.gql(VIEWER, {}, workstation.secret))).toBe('UNAUTHENTICATED');
+      const revokedRows = (await runOk(F, 'DataHubPersonalTokens', { status: 'REVOKED' }, user.token)).viewer.accessTokens;
+      expect(idsOf(revokedRows).sort()).toEqual([office.accessToken.id, workstation.accessToken.id].sort());
+
+      const deleted = (await runOk(F, 'DataHubDeletePersonalToken', { id: workstation.accessToken.id }, user.token)).deleteAccessToken;
+      expect(deleted).toEqual({ deletedId: workstation.accessToken.id });
+      const after = (await runOk(F, 'DataHubPersonalTokens', {}, user.token)).viewer.accessTokens;
+      expect(idsOf(after)).not.toContain(workstation.accessToken.id);
+      expect(idsOf(after)).toContain(rotated.accessToken.id);
+    });
+
+    it('group tokens: created by a group ADMIN with a role, listed on the group, rotated, revoked, deleted', async () => {
+      const F = 'datahub-group-tokens';
+      const owner = await createUser(server, admin, 'datahub-owner');
+      const { groupId } = await createHierarchy(server, owner.token);
+      const groupAdmin = await createUser(server, admin, 'datahub-group-admin');
+      await addMember(server, owner.token, groupAdmin.id, { groupId }, Role.ADMIN);
+
+      const offered = (await runOk(F, 'DataHubGroupTokenScopes', { level: 'GROUP' }, groupAdmin.token)).accessTokenScopes.map((s: { name: string }) => s.name);
+      expect(offered).toEqual(expect.arrayContaining(['api', 'read_repository', 'write_repository']));
+      expect(offered).not.toContain('introspect');
+
+      const expiresAt = inDays(7);
+      const created = (
+        await runOk(F, 'DataHubCreateGroupToken', {
+          groupId,
+          name: 'Core facility sync server',
+          description: 'Synchronises all ARCs of the group',
+          expiresAt,
+          role: 'MEMBER',
+          scopes: ['read_repository', 'write_repository'],
+          password: USER_PASSWORD,
+        }, groupAdmin.token)
+      ).createAccessToken;
+      expect(created.secret).toMatch(secretPattern('tsgat'));
+      expect(created.accessToken).toMatchObject({ role: 'MEMBER', status: 'ACTIVE', createdBy: { id: groupAdmin.id }, hint: hintOf(created.secret) });
+      expect(created.accessToken.owner.id).toEqual(expect.any(String)); // its technical user
+      expect(created.accessToken.owner.id).not.toBe(groupAdmin.id);
+      expectSameInstant(created.accessToken.expiresAt, expiresAt);
+      // Repository scopes only: the token is for the services behind Tessera, not for its GraphQL API.
+      expect(codeOf(await server.gql(VIEWER, {}, created.secret))).toBe('FORBIDDEN');
+
+      const group = (await runOk(F, 'DataHubGroupTokens', { groupId, first: 20, status: 'ACTIVE', search: 'sync' }, groupAdmin.token)).group;
+      expect(group).toMatchObject({ id: groupId, viewerRole: 'ADMIN', organization: { tokenPolicy: null } });
+      expect(group.accessTokens.totalCount).toBe(1);
+      expect(idsOf(group.accessTokens)).toEqual([created.accessToken.id]);
+      expect(JSON.stringify(group)).not.toContain(created.secret);
+
+      const rotated = (await runOk(F, 'DataHubRotateGroupToken', { id: created.accessToken.id }, groupAdmin.token)).rotateAccessToken;
+      expect(rotated.secret).toMatch(secretPattern('tsgat'));
+      expect(rotated.accessToken).toMatchObject({ role: 'MEMBER', scopes: ['read_repository', 'write_repository'], owner: { id: created.accessToken.owner.id }, previousToken: { id: created.accessToken.id, status: 'REVOKED' } });
+
+      const revoked = (await runOk(F, 'DataHubRevokeGroupToken', { id: rotated.accessToken.id, reason: 'server decommissioned' }, groupAdmin.token)).revokeAccessToken;
+      expect(revoked.accessToken).toMatchObject({ status: 'REVOKED', revocationReason: 'server decommissioned' });
+
+      expect((await runOk(F, 'DataHubDeleteGroupToken', { id: rotated.accessToken.id }, groupAdmin.token)).deleteAccessToken).toEqual({ deletedId: rotated.accessToken.id });
+      // Deleting the rotated token takes its predecessor with it.
+      expect((await runOk(F, 'DataHubGroupTokens', { groupId }, groupAdmin.token)).group.accessTokens.totalCount).toBe(0);
+    });
+
+    it('project tokens: a project ADMIN creates one without expiry, it acts with its role; members below ADMIN may not', async () => {
+      const F = 'datahub-project-tokens';
+      const owner = await createUser(server, admin, 'datahub-owner');
+      const { organizationId, projectId } = await createHierarchy(server, owner.token);
+      const projectAdmin = await createUser(server, admin, 'datahub-project-admin');
+      await addMember(server, owner.token, projectAdmin.id, { projectId }, Role.ADMIN);
+      const projectMember = await createUser(server, admin, 'datahub-project-member');
+      await addMember(server, owner.token, projectMember.id, { projectId }, Role.MEMBER);
+
+      const offered = (await runOk(F, 'DataHubProjectTokenScopes', { level: 'PROJECT' }, projectAdmin.token)).accessTokenScopes.map((s: { name: string }) => s.name);
+      expect(offered).toEqual(expect.arrayContaining(['api', 'read_repository', 'write_repository']));
+
+      const input = { projectId, name: 'ARCitect Office Desktop', expiresAt: null, role: 'VIEWER', scopes: ['api'], password: USER_PASSWORD };
+      const created = (await runOk(F, 'DataHubCreateProjectToken', input, projectAdmin.token)).createAccessToken;
+      expect(created.secret).toMatch(secretPattern('tsprt'));
+      expect(created.accessToken).toMatchObject({ role: 'VIEWER', scopes: ['api'], expiresAt: null, description: null, status: 'ACTIVE' });
+      expect(ok(await server.gql(ROLE_ON.project, { id: projectId }, created.secret)).project.viewerRole).toBe('VIEWER');
+
+      const refused = await run(F, 'DataHubCreateProjectToken', { ...input, role: 'MEMBER' }, projectMember.token);
+      expect(codeOf(refused)).toBe('FORBIDDEN');
+
+      // Once the organization requires an expiry, the table query says so and "no expiry" is refused.
+      ok(await server.gql('mutation($input: SetTokenPolicyInput!) { setTokenPolicy(input: $input) { tokenPolicy { requireExpiry } } }', { input: { organizationId, requireExpiry: true } }, owner.token));
+      const noExpiry = await run(F, 'DataHubCreateProjectToken', { ...input, name: 'no expiry' }, projectAdmin.token);
+      expect(codeOf(noExpiry)).toBe('BAD_USER_INPUT');
+      expect(noExpiry.errors?.[0].extensions.fields?.[0].field).toBe('input.expiresAt');
+
+      const project = (await runOk(F, 'DataHubProjectTokens', { projectId, first: 10 }, projectAdmin.token)).project;
+      expect(project.viewerRole).toBe('ADMIN');
+      expect(project.organization).toEqual({ id: organizationId, tokenPolicy: { requireExpiry: true, maxLifetimeDays: null, allowedScopes: null } });
+      expect(idsOf(project.accessTokens)).toEqual([created.accessToken.id]);
+
+      const expiresAt = inDays(14);
+      const rotated = (await runOk(F, 'DataHubRotateProjectToken', { id: created.accessToken.id, expiresAt }, projectAdmin.token)).rotateAccessToken;
+      expect(rotated.secret).toMatch(secretPattern('tsprt'));
+      expectSameInstant(rotated.accessToken.expiresAt, expiresAt);
+      expect(ok(await server.gql(ROLE_ON.project, { id: projectId }, rotated.secret)).project.viewerRole).toBe('VIEWER');
+
+      const revoked = (await runOk(F, 'DataHubRevokeProjectToken', { id: rotated.accessToken.id }, projectAdmin.token)).revokeAccessToken;
+      expect(revoked.accessToken).toMatchObject({ status: 'REVOKED', revocationReason: null });
+      expect(codeOf(await server.gql(VIEWER, {}, rotated.secret))).toBe('UNAUTHENTICATED');
+
+      expect((await runOk(F, 'DataHubDeleteProjectToken', { id: rotated.accessToken.id }, projectAdmin.token)).deleteAccessToken).toEqual({ deletedId: rotated.accessToken.id });
+      expect((await runOk(F, 'DataHubProjectTokens', { projectId }, projectAdmin.token)).project.accessTokens.totalCount).toBe(0);
+    });
+  });
+
+  describe('Explorer', () => {
+    it.each([
+      ['organization', 'explorer-organization-tokens', 'Organization', 'tsoat'],
+      ['group', 'explorer-group-tokens', 'Group', 'tsgat'],
+    ] as const)('%s tokens: admin role or not, status column, revoke (temporary), restore, delete', async (level, F, Name, prefix) => {
+      const owner = await createUser(server, admin, 'explorer-owner');
+      const hierarchy = await createHierarchy(server, owner.token);
+      const resourceId = level === 'organization' ? hierarchy.organizationId : hierarchy.groupId;
+      const idVariable = `${level}Id`;
+      // The page's user: the Organization Admin, or a Group Admin of the group.
+      let pageAdmin = owner;
+      if (level === 'group') {
+        pageAdmin = await createUser(server, admin, 'explorer-group-admin');
+        await addMember(server, owner.token, pageAdmin.id, { groupId: resourceId }, Role.ADMIN);
+      }
+      const member = await createUser(server, admin, 'explorer-member');
+      await addMember(server, owner.token, member.id, { [idVariable]: resourceId }, Role.MEMBER);
+
+      const expiresAt = inDays(90);
+      const create = (name: string, role: Role, token = pageAdmin.token) =>
+        run(F, `ExplorerCreate${Name}Token`, { [idVariable]: resourceId, name, expiresAt, role, scopes: ['api'], password: USER_PASSWORD }, token);
+      const withAdmin = ok(await create('Pipeline (admin)', Role.ADMIN)).createAccessToken;
+      const withoutAdmin = ok(await create('Dashboard', Role.MEMBER)).createAccessToken;
+      for (const created of [withAdmin, withoutAdmin]) {
+        expect(created.secret).toMatch(secretPattern(prefix));
+        expect(created.accessToken.status).toBe('ACTIVE');
+        expect(created.accessToken.owner.displayName).toEqual(expect.any(String)); // the technical user
+        expectSameInstant(created.accessToken.expiresAt, expiresAt);
+      }
+      expect(withAdmin.accessToken.role).toBe('ADMIN');
+      expect(withoutAdmin.accessToken.role).toBe('MEMBER');
+      // Admin role assigned or not: what each token may do on the resource.
+      expect(ok(await server.gql(ROLE_ON[level], { id: resourceId }, withAdmin.secret))[level].viewerRole).toBe('ADMIN');
+      expect(ok(await server.gql(ROLE_ON[level], { id: resourceId }, withoutAdmin.secret))[level].viewerRole).toBe('MEMBER');
+
+      const list = (variables: Record<string, unknown>, token = pageAdmin.token) => run(F, `Explorer${Name}Tokens`, { [idVariable]: resourceId, ...variables }, token);
+      const table = ok(await list({ first: 20 }))[level];
+      expect(table.viewerRole).toBe('ADMIN');
+      expect(level === 'organization' ? table.tokenPolicy : table.organization.tokenPolicy).toBeNull();
+      expect(table.accessTokens.totalCount).toBe(2);
+      expect(idsOf(table.accessTokens)).toEqual([withoutAdmin.accessToken.id, withAdmin.accessToken.id]);
+      expect(table.accessTokens.edges.map((e: { node: { status: string } }) => e.node.status)).toEqual(['ACTIVE', 'ACTIVE']);
+
+      // Only ADMINs see and create the resource's tokens.
+      expect(codeOf(await list({}, member.token))).toBe('FORBIDDEN');
+      expect(codeOf(await create('not mine', Role.MEMBER, member.token))).toBe('FORBIDDEN');
+
+      const revoked = (await runOk(F, `ExplorerRevoke${Name}Token`, { id: withoutAdmin.accessToken.id, reason: 'paused' }, pageAdmin.token)).revokeAccessToken;
+      expect(revoked.accessToken).toMatchObject({ status: 'REVOKED', revocationReason: 'paused' });
+      expect(codeOf(await server.gql(VIEWER, {}, withoutAdmin.secret))).toBe('UNAUTHENTICATED');
+      expect(idsOf(ok(await list({ status: 'REVOKED' }))[level].accessTokens)).toEqual([withoutAdmin.accessToken.id]);
+
+      const restored = (await runOk(F, `ExplorerRestore${Name}Token`, { id: withoutAdmin.accessToken.id }, pageAdmin.token)).restoreAccessToken;
+      expect(restored.accessToken).toMatchObject({ status: 'ACTIVE', revokedAt: null, revocationReason: null });
+      expect(ok(await server.gql(VIEWER, {}, withoutAdmin.secret)).viewer.principal.__typename).toBe('TechnicalUser');
+
+      const deleted = (await runOk(F, `ExplorerDelete${Name}Token`, { id: withAdmin.accessToken.id }, pageAdmin.token)).deleteAccessToken;
+      expect(deleted).toEqual({ deletedId: withAdmin.accessToken.id });
+      expect(codeOf(await server.gql(VIEWER, {}, withAdmin.secret))).toBe('UNAUTHENTICATED');
+      const remaining = ok(await list({ first: 20, status: 'ACTIVE', search: 'dash' }))[level].accessTokens;
+      expect(remaining.totalCount).toBe(1);
+      expect(idsOf(remaining)).toEqual([withoutAdmin.accessToken.id]);
+    });
+  });
+
+  describe('DataChain', () => {
+    it('Expose tokens: password re-entry, lifetime, one-time secret, table per kind, traceability, delete one, delete all', async () => {
+      const F = 'datachain-personal-tokens';
+      const user = await createUser(server, admin, 'datachain-user');
+      // A personal ACCESS token of the same user, which "delete all" of the Expose table must leave alone.
+      const other = ok(
+        await server.gql('mutation($input: CreateAccessTokenInput!) { createAccessToken(input: $input) { accessToken { id } } }', { input: { name: 'laptop', scopes: ['api'], password: USER_PASSWORD } }, user.token),
+      ).createAccessToken.accessToken;
+
+      const missing = await run(F, 'DataChainCreateToken', { kind: 'EXPOSE', name: 'Expose token', scopes: ['api'], password: '' }, user.token);
+      expect(codeOf(missing)).toBe('BAD_USER_INPUT');
+      expect(missing.errors?.[0].extensions.fields?.[0].field).toBe('input.password');
+      const wrong = await run(F, 'DataChainCreateToken', { kind: 'EXPOSE', name: 'Expose token', scopes: ['api'], password: 'not-the-password' }, user.token);
+      expect(codeOf(wrong)).toBe('BAD_USER_INPUT');
+
+      const expiresAt = inDays(60);
+      const first = (await runOk(F, 'DataChainCreateToken', { kind: 'EXPOSE', name: 'Expose token 1', expiresAt, scopes: ['api'], password: USER_PASSWORD }, user.token)).createAccessToken;
+      expect(first.secret).toMatch(secretPattern('tsexp'));
+      expect(first.accessToken).toMatchObject({ kind: 'EXPOSE', status: 'ACTIVE', hint: hintOf(first.secret) });
+      expectSameInstant(first.accessToken.expiresAt, expiresAt);
+      const second = (await runOk(F, 'DataChainCreateToken', { kind: 'EXPOSE', name: 'Expose token 2', scopes: ['read_api'], password: USER_PASSWORD }, user.token)).createAccessToken;
+      expectDaysFromNow(second.accessToken.expiresAt, 30);
+
+      const exposeTable = (await runOk(F, 'DataChainTokens', { kind: 'EXPOSE', first: 20 }, user.token)).viewer;
+      expect(exposeTable.user).toEqual({ id: user.id, status: 'ACTIVE', validUntil: null });
+      expect(idsOf(exposeTable.accessTokens)).toEqual([second.accessToken.id, first.accessToken.id]);
+      expect(JSON.stringify(exposeTable)).not.toContain(first.secret);
+      expect(idsOf((await runOk(F, 'DataChainTokens', { kind: 'ACCESS', status: 'ACTIVE' }, user.token)).viewer.accessTokens)).toEqual([other.id]);
+
+      // Traceability: each use of the token is recorded.
+      expect(ok(await server.gql(VIEWER, {}, first.secret)).viewer).toMatchObject({ authMethod: 'ACCESS_TOKEN', user: { id: user.id } });
+      await server.services.usageRecorder.flush();
+      const traced = (await runOk(F, 'DataChainTokenUsage', { id: first.accessToken.id, first: 10 }, user.token)).accessToken;
+      expect(traced.usage.totalCount).toBe(1);
+      expect(traced.usage.edges[0].node).toMatchObject({ outcome: 'SUCCESS', operation: expect.stringContaining('viewer'), clientAddress: expect.any(String) });
+      expect(traced.lastUsedAt).not.toBeNull();
+      expect(traced.lastUsedAddresses.length).toBe(1);
+
+      expect((await runOk(F, 'DataChainDeleteToken', { id: first.accessToken.id }, user.token)).deleteAccessToken).toEqual({ deletedId: first.accessToken.id });
+      expect(codeOf(await server.gql(VIEWER, {}, first.secret))).toBe('UNAUTHENTICATED');
+
+      expect((await runOk(F, 'DataChainDeleteAllTokens', { kind: 'EXPOSE' }, user.token)).deleteAllAccessTokens).toEqual({ deletedCount: 1 });
+      expect((await runOk(F, 'DataChainTokens', { kind: 'EXPOSE' }, user.token)).viewer.accessTokens.totalCount).toBe(0);
+      expect(idsOf((await runOk(F, 'DataChainTokens', { kind: 'ACCESS' }, user.token)).viewer.accessTokens)).toEqual([other.id]);
+    });
+
+    it('all tokens of a user stop working when a platform admin deactivates the account', async () => {
+      const F = 'datachain-personal-tokens';
+      const user = await createUser(server, admin, 'datachain-leaver');
+      const created = (await runOk(F, 'DataChainCreateToken', { kind: 'EXPOSE', name: 'Expose token', scopes: ['api'], password: USER_PASSWORD }, user.token)).createAccessToken;
+      ok(await server.gql('mutation($id: ID!) { deactivateUser(input: { id: $id }) { user { status } } }', { id: user.id }, admin));
+      expect(codeOf(await server.gql(VIEWER, {}, created.secret))).toBe('UNAUTHENTICATED');
+      const seen = ok(await server.gql('query($id: ID!) { accessToken(id: $id) { status revocationReason } }', { id: created.accessToken.id }, admin)).accessToken;
+      expect(seen).toEqual({ status: 'REVOKED', revocationReason: 'owner deactivated' });
+    });
+  });
+
+  describe('POD Aggregator', () => {
+    it('organization tokens: owner creates all / upload-only / download-only, table, revoke after confirmation, delete; POD admins too', async () => {
+      const F = 'pod-organization-tokens';
+      const podOwner = await createUser(server, admin, 'pod-owner');
+      const { organizationId } = await createHierarchy(server, podOwner.token);
+      const member = await createUser(server, admin, 'pod-member');
+      await addMember(server, podOwner.token, member.id, { organizationId }, Role.MEMBER);
+
+      const mine = (await runOk(F, 'PodMyOrganizations', { first: 20 }, podOwner.token)).organizations;
+      expect(mine.edges.map((e: { node: unknown }) => e.node)).toContainEqual({ id: organizationId, name: 'Org', viewerRole: 'ADMIN' });
+      expect((await runOk(F, 'PodMyOrganizations', { first: 20 }, member.token)).organizations.edges.map((e: { node: { viewerRole: string } }) => e.node.viewerRole)).toEqual(['MEMBER']);
+
+      const create = (name: string, scopes: string[], token = podOwner.token, password = USER_PASSWORD) =>
+        run(F, 'PodCreateOrganizationToken', { organizationId, name, scopes, expiresAt: null, password }, token);
+      const all = ok(await create('batch upload', ['upload', 'download'])).createAccessToken;
+      const uploadOnly = ok(await create('upload-only token', ['upload'])).createAccessToken;
+      const downloadOnly = ok(await create('nightly harvest', ['download'])).createAccessToken;
+      for (const created of [all, uploadOnly, downloadOnly]) {
+        expect(created.secret).toMatch(secretPattern('tsoat'));
+        expect(created.accessToken).toMatchObject({ status: 'ACTIVE', expiresAt: null, createdBy: { id: podOwner.id } });
+      }
+      expect([all, uploadOnly, downloadOnly].map((c) => c.accessToken.scopes)).toEqual([['upload', 'download'], ['upload'], ['download']]);
+      expect(codeOf(await create('not an owner', ['download'], member.token))).toBe('FORBIDDEN');
+      // upload/download tokens are for the POD services (they introspect them), not for Tessera's GraphQL API.
+      expect(codeOf(await server.gql(VIEWER, {}, all.secret))).toBe('FORBIDDEN');
+
+      // What the POD service sees when it checks a token (its own token carries `introspect`).
+      const podService = ok(
+        await server.gql(
+          'mutation($input: CreateAccessTokenInput!) { createAccessToken(input: $input) { secret } }',
+          { input: { organizationId: (await createHierarchy(server, admin)).organizationId, name: 'POD service', scopes: ['introspect'], password: ADMIN_PASSWORD } },
+          admin,
+        ),
+      ).createAccessToken.secret;
+      expect(await introspect(podService, all.secret)).toMatchObject({ active: true, scope: 'upload download', level: 'ORGANIZATION' });
+      expect(await introspect(podService, downloadOnly.secret)).toMatchObject({ active: true, scope: 'download' });
+
+      const table = (await runOk(F, 'PodOrganizationTokens', { organizationId, first: 20 }, podOwner.token)).organization;
+      expect(table).toMatchObject({ viewerRole: 'ADMIN', tokenPolicy: null });
+      expect(idsOf(table.accessTokens)).toEqual([downloadOnly.accessToken.id, uploadOnly.accessToken.id, all.accessToken.id]);
+
+      const revoked = (await runOk(F, 'PodRevokeOrganizationToken', { id: downloadOnly.accessToken.id, reason: 'compromised' }, podOwner.token)).revokeAccessToken;
+      expect(revoked.accessToken).toMatchObject({ id: downloadOnly.accessToken.id, status: 'REVOKED' });
+      expect(await introspect(podService, downloadOnly.secret)).toEqual({ active: false });
+      const active = (await runOk(F, 'PodOrganizationTokens', { organizationId, status: 'ACTIVE' }, podOwner.token)).organization.accessTokens;
+      expect(idsOf(active)).toEqual([uploadOnly.accessToken.id, all.accessToken.id]);
+
+      expect((await runOk(F, 'PodDeleteOrganizationToken', { id: uploadOnly.accessToken.id }, podOwner.token)).deleteAccessToken).toEqual({ deletedId: uploadOnly.accessToken.id });
+      expect(await introspect(podService, uploadOnly.secret)).toEqual({ active: false });
+
+      // A POD administrator (platform admin) manages any organization's tokens.
+      const byAdmin = ok(await create('admin-made', ['download'], admin, ADMIN_PASSWORD)).createAccessToken;
+      expect(byAdmin.accessToken.scopes).toEqual(['download']);
+      const seenByAdmin = (await runOk(F, 'PodOrganizationTokens', { organizationId, first: 20 }, admin)).organization.accessTokens;
+      expect(idsOf(seenByAdmin)).toEqual([byAdmin.accessToken.id, downloadOnly.accessToken.id, all.accessToken.id]);
+    });
+  });
+
+  it('ran every operation of every example file', () => {
+    const all = examples.flatMap((example) => example.operations.map((operation) => `${example.name}#${operation}`));
+    expect(all.filter((operation) => !ran.has(operation))).toEqual([]);
+  });
+});
