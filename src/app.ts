@@ -16,6 +16,7 @@ import { createTransactionRunner } from './core/database/transaction';
 import { formatError, isExpectedError } from './core/errors/format-error';
 import { queryLimitsPlugin } from './core/graphql/query-limits';
 import { logger } from './core/logging/logger';
+import { Metrics } from './core/observability/metrics';
 import { SECRET_PREFIXES } from './core/secrets/secret-format';
 import { createLoaders } from './loaders';
 import { ACCESS_TOKEN_PREFIXES } from './modules/access-token/access-token.service';
@@ -25,8 +26,8 @@ import { Services } from './services';
 
 const REQUEST_ID_PATTERN = /^[\w.-]{1,64}$/;
 
-/** Logs unexpected errors with the request id, and puts that id on the masked error the client sees. */
-const errorReporting: ApolloServerPlugin<RequestContext> = {
+/** Logs unexpected errors with the request id, puts that id on the masked error the client sees, and counts error codes. */
+const errorReporting = (countError: (labels: Record<string, string>) => void): ApolloServerPlugin<RequestContext> => ({
   async requestDidStart() {
     return {
       async didEncounterErrors({ contextValue, errors }) {
@@ -39,12 +40,13 @@ const errorReporting: ApolloServerPlugin<RequestContext> = {
       async willSendResponse({ contextValue, response }) {
         if (response.body.kind !== 'single') return;
         for (const error of response.body.singleResult.errors ?? []) {
+          countError({ code: String(error.extensions?.code ?? 'UNKNOWN') });
           if (error.extensions?.code === 'INTERNAL_SERVER_ERROR') (error.extensions as Record<string, unknown>).requestId = contextValue.requestId;
         }
       },
     };
   },
-};
+});
 
 export interface TesseraApp {
   /** The request listener for node:http: introspection on its lean path, everything else through Express. */
@@ -52,8 +54,14 @@ export interface TesseraApp {
   apollo: ApolloServer<RequestContext>;
 }
 
-/** The HTTP surface on one port: /graphql, /healthz and /readyz through Express, and /oauth/introspect. */
+/** The HTTP surface on one port: /graphql, /healthz, /readyz and /metrics through Express, and /oauth/introspect. */
 export async function createApp(config: AppConfig, db: DataSource, schema: GraphQLSchema, services: Services): Promise<TesseraApp> {
+  const metrics = new Metrics();
+  const countRequest = metrics.counter('tessera_http_requests_total', 'HTTP requests by route and status.');
+  const countError = metrics.counter('tessera_graphql_errors_total', 'GraphQL errors sent, by extensions.code.');
+  metrics.gauge('tessera_token_usage_buffered', 'Token uses waiting to be written.', () => services.usageRecorder.buffered);
+  metrics.gauge('tessera_token_usage_dropped_total', 'Token uses lost (buffer full or failed writes).', () => services.usageRecorder.dropped);
+  metrics.gauge('process_resident_memory_bytes', 'Resident memory of this process.', () => process.memoryUsage.rss());
   const apollo = new ApolloServer<RequestContext>({
     schema,
     formatError,
@@ -62,7 +70,7 @@ export async function createApp(config: AppConfig, db: DataSource, schema: Graph
     introspection: true,
     allowBatchedHttpRequests: false,
     plugins: [
-      errorReporting,
+      errorReporting(countError),
       queryLimitsPlugin(config.queryLimits),
       tokenUsagePlugin(services.usageRecorder),
       config.sandboxEnabled ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }) : ApolloServerPluginLandingPageDisabled(),
@@ -91,6 +99,9 @@ export async function createApp(config: AppConfig, db: DataSource, schema: Graph
     next();
   });
 
+  app.get('/metrics', (_req, res) => {
+    res.type('text/plain; version=0.0.4').send(metrics.render());
+  });
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -131,9 +142,13 @@ export async function createApp(config: AppConfig, db: DataSource, schema: Graph
     usage: services.usageRecorder,
     failures: services.tokenAuthFailures,
     clientAddress,
+    countResult: metrics.counter('tessera_introspections_total', 'Introspection answers by result (active, inactive, refused).'),
   });
   const handler: RequestListener = (req, res) => {
-    if (req.method === 'POST' && req.url === INTROSPECTION_PATH) introspect(req, res);
+    const isIntrospection = req.method === 'POST' && req.url === INTROSPECTION_PATH;
+    const route = isIntrospection ? 'introspect' : req.url?.startsWith('/graphql') ? 'graphql' : 'other';
+    res.on('finish', () => countRequest({ route, status: String(res.statusCode) }));
+    if (isIntrospection) introspect(req, res);
     else app(req, res);
   };
   return { handler, apollo };

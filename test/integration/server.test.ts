@@ -65,3 +65,24 @@ describe('the HTTP server', () => {
     expect(server.db.options.type).toEqual(server.database === 'mysql' ? expect.stringMatching(/^(mysql|mariadb)$/) : 'better-sqlite3');
   });
 });
+
+describe('GET /metrics', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ label: 'metrics' });
+  });
+  afterAll(() => server.stop());
+
+  it('exposes request, error and introspection counters in the Prometheus text format', async () => {
+    await server.gql('{ viewer { authMethod } }');
+    await fetch(`${server.url}/oauth/introspect`, { method: 'POST' });
+    const response = await fetch(`${server.url}/metrics`);
+    expect(response.headers.get('content-type')).toContain('text/plain');
+    const text = await response.text();
+    expect(text).toContain('# TYPE tessera_http_requests_total counter');
+    expect(text).toMatch(/tessera_http_requests_total\{route="graphql",status="200"\} \d+/);
+    expect(text).toMatch(/tessera_graphql_errors_total\{code="UNAUTHENTICATED"\} 1/);
+    expect(text).toMatch(/tessera_introspections_total\{result="refused"\} 1/);
+    expect(text).toMatch(/tessera_token_usage_buffered \d+/);
+  });
+});

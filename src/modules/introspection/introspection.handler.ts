@@ -38,7 +38,7 @@ function introspectionOf(record: TokenRecord) {
   };
 }
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function writeJson(res: ServerResponse, status: number, body: Record<string, unknown>, headers: Record<string, string> = {}): void {
   const json = JSON.stringify(body);
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
@@ -81,6 +81,7 @@ export interface IntrospectionDeps {
   usage: UsageRecorder;
   failures: FailureThrottle;
   clientAddress: (req: IncomingMessage) => string | null;
+  countResult: (labels: { result: 'active' | 'inactive' | 'refused' }) => void;
 }
 
 /**
@@ -91,6 +92,10 @@ export interface IntrospectionDeps {
  * node:http, ahead of Express, so a check costs little more than that query.
  */
 export function createIntrospectionHandler(deps: IntrospectionDeps): (req: IncomingMessage, res: ServerResponse) => void {
+  const send = (res: ServerResponse, status: number, body: Record<string, unknown>, headers: Record<string, string> = {}): void => {
+    deps.countResult({ result: status !== 200 ? 'refused' : body.active ? 'active' : 'inactive' });
+    writeJson(res, status, body, headers);
+  };
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const address = deps.clientAddress(req);
     const wait = await deps.failures.retryAfter(address);
@@ -122,7 +127,7 @@ export function createIntrospectionHandler(deps: IntrospectionDeps): (req: Incom
   return (req, res) => {
     handle(req, res).catch((error: unknown) => {
       logger.error('introspection failed', { error: error instanceof Error ? error.stack ?? error.message : String(error) });
-      if (!res.headersSent) send(res, 500, { error: 'server_error' });
+      if (!res.headersSent) writeJson(res, 500, { error: 'server_error' });
     });
   };
 }
