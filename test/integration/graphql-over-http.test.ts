@@ -1,0 +1,63 @@
+import { TestServer, startTestServer } from '../support/test-server';
+
+/** The GraphQL-over-HTTP spec, for the two media types it defines. */
+describe('GraphQL over HTTP', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ label: 'over_http' });
+  });
+  afterAll(() => server.stop());
+
+  const post = (body: unknown, accept: string) =>
+    fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', accept }, body: JSON.stringify(body) });
+
+  it.each(['application/graphql-response+json', 'application/json'])('answers a valid request with 200 and %s', async (accept) => {
+    const response = await post({ query: '{ __typename }' }, accept);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain(accept);
+    expect(await response.json()).toEqual({ data: { __typename: 'Query' } });
+  });
+
+  it('answers a document that fails validation with 400 under application/graphql-response+json', async () => {
+    const response = await post({ query: '{ noSuchField }' }, 'application/graphql-response+json');
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { errors: Array<{ extensions: { code: string } }>; data?: unknown };
+    expect(body.errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(body.data).toBeUndefined();
+  });
+
+  it('accepts GET queries (with the CSRF preflight header) and refuses mutations over GET', async () => {
+    const query = encodeURIComponent('{ __typename }');
+    const get = await fetch(`${server.url}/graphql?query=${query}`, { headers: { 'apollo-require-preflight': 'true' } });
+    expect(get.status).toBe(200);
+    const mutation = encodeURIComponent('mutation { logout { success } }');
+    const refused = await fetch(`${server.url}/graphql?query=${mutation}`, { headers: { 'apollo-require-preflight': 'true' } });
+    expect(refused.status).toBe(405);
+  });
+
+  it('refuses a simple cross-site GET without the preflight header (CSRF prevention)', async () => {
+    const response = await fetch(`${server.url}/graphql?query=${encodeURIComponent('{ __typename }')}`);
+    expect(response.status).toBe(400);
+  });
+
+  it('serves the Apollo Sandbox landing page to browsers in development', async () => {
+    const response = await fetch(`${server.url}/graphql`, { headers: { accept: 'text/html' } });
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain('sandbox');
+  });
+});
+
+describe('GraphQL over HTTP in production', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ label: 'over_http_prod', env: { NODE_ENV: 'production' } });
+  });
+  afterAll(() => server.stop());
+
+  it('has no landing page by default and hides field suggestions', async () => {
+    const page = await fetch(`${server.url}/graphql`, { headers: { accept: 'text/html' } });
+    expect(await page.text()).not.toContain('sandbox');
+    const response = await server.gql('{ viewr { authMethod } }');
+    expect(response.errors?.[0].message).not.toContain('Did you mean');
+  });
+});
