@@ -4,6 +4,7 @@ import { hashPassword } from '../../core/auth/password';
 import { Caller, RequestContext, requireCaller } from '../../core/context/request-context';
 import { badInput, conflict, forbidden, notFound } from '../../core/errors/app-error';
 import { ConnectionArgs, paginate } from '../../core/pagination/connection';
+import { containsPattern } from '../../core/database/like';
 import { UserEntity, UserKind, UserStatus } from './user.entity';
 import { ChangePasswordInput, CreateUserInput, UpdateUserInput, UsersFilterArgs } from './user.types';
 import type { SessionService } from '../session/session.service';
@@ -34,9 +35,7 @@ export class UserService {
     const query = ctx.db.manager.createQueryBuilder(UserEntity, 'user').where('user.kind = :kind', { kind: UserKind.HUMAN });
     if (filter.status) query.andWhere('user.status = :status', { status: filter.status });
     if (filter.search) {
-      query.andWhere('(LOWER(user.email) LIKE :search OR LOWER(user.displayName) LIKE :search)', {
-        search: `%${filter.search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`,
-      });
+      query.andWhere("(LOWER(user.email) LIKE :search ESCAPE '!' OR LOWER(user.displayName) LIKE :search ESCAPE '!')", { search: containsPattern(filter.search) });
     }
     return paginate(query, page);
   }
