@@ -3,7 +3,7 @@ import { MapperKind, mapSchema, printSchemaWithDirectives } from '@graphql-tools
 import { buildSchema } from 'type-graphql';
 import { ACCESS_DIRECTIVES } from './core/authorization/access-directives';
 import { enforceAccessRules } from './core/authorization/access-control';
-import { AuditResolver } from './core/audit/audit.resolver';
+import { AuditResolver, ViewerAuditResolver } from './core/audit/audit.resolver';
 import {
   AccessTokenResolver,
   GroupAccessTokensResolver,
@@ -29,6 +29,7 @@ const RESOLVERS = [
   ProjectResolver,
   MembershipResolver,
   AuditResolver,
+  ViewerAuditResolver,
   AccessTokenResolver,
   ViewerAccessTokensResolver,
   OrganizationAccessTokensResolver,

@@ -1,4 +1,5 @@
-import { Args, Ctx, Query, Resolver } from 'type-graphql';
+import { Args, Ctx, FieldResolver, Query, Resolver } from 'type-graphql';
+import { Viewer } from '../../modules/user/viewer.types';
 import { AccessTarget, RequireRole } from '../authorization/access-directives';
 import { Role } from '../authorization/role';
 import { RequestContext } from '../context/request-context';
@@ -11,5 +12,13 @@ export class AuditResolver {
   @Query(() => AuditEventConnection, { description: 'The whole audit trail, newest first (platform admins). Organization ADMINs read `Organization.auditEvents`.' })
   auditEvents(@Ctx() ctx: RequestContext, @Args() filter: AuditEventFilterArgs, @Args() page: ConnectionArgs) {
     return ctx.services.audit.list(ctx, filter, page);
+  }
+}
+
+@Resolver(() => Viewer)
+export class ViewerAuditResolver {
+  @FieldResolver(() => AuditEventConnection, { description: "What the caller did (created, revoked, rotated, deleted, signed in…), newest first, including refused attempts." })
+  auditEvents(@Ctx() ctx: RequestContext, @Args() filter: AuditEventFilterArgs, @Args() page: ConnectionArgs) {
+    return ctx.services.audit.listOwn(ctx, filter, page);
   }
 }

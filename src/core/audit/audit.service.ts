@@ -1,6 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { AuditEventEntity, AuditOutcome } from './audit-event.entity';
-import { RequestContext } from '../context/request-context';
+import { RequestContext, requireCaller } from '../context/request-context';
 import { logger } from '../logging/logger';
 import { newId } from '../database/ids';
 import { callerRoleOn } from '../authorization/caller-role';
@@ -38,13 +38,19 @@ export class AuditService {
   async listForOrganization(ctx: RequestContext, organizationId: string, filter: AuditEventFilterArgs, page: ConnectionArgs) {
     const role = await callerRoleOn(ctx, { type: ResourceType.ORGANIZATION, id: organizationId, organizationId, groupId: null, projectId: null });
     if (!roleAtLeast(role, Role.ADMIN)) throw forbidden('Only organization ADMINs read its audit trail');
-    return this.list(ctx, filter, page, organizationId);
+    return this.list(ctx, filter, page, { organizationId });
   }
 
-  /** Every event (platform admins), or one organization's. */
-  async list(ctx: RequestContext, filter: AuditEventFilterArgs, page: ConnectionArgs, organizationId?: string) {
+  /** What the caller did (any account may read its own trail, e.g. who used which token when). */
+  listOwn(ctx: RequestContext, filter: AuditEventFilterArgs, page: ConnectionArgs) {
+    return this.list(ctx, filter, page, { actorId: requireCaller(ctx).user.id });
+  }
+
+  /** Every event (platform admins), or those of one organization or one actor. */
+  async list(ctx: RequestContext, filter: AuditEventFilterArgs, page: ConnectionArgs, scope: { organizationId?: string; actorId?: string } = {}) {
     const query = ctx.db.manager.createQueryBuilder(AuditEventEntity, 'event');
-    if (organizationId) query.andWhere('event.organizationId = :organizationId', { organizationId });
+    if (scope.organizationId) query.andWhere('event.organizationId = :organizationId', { organizationId: scope.organizationId });
+    if (scope.actorId) query.andWhere('event.actorId = :scopeActorId', { scopeActorId: scope.actorId });
     if (filter.action) query.andWhere('event.action = :action', { action: filter.action });
     if (filter.outcome) query.andWhere('event.outcome = :outcome', { outcome: filter.outcome });
     if (filter.actorId) query.andWhere('event.actorId = :actorId', { actorId: filter.actorId });
