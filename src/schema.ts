@@ -3,6 +3,7 @@ import { MapperKind, mapSchema, printSchemaWithDirectives } from '@graphql-tools
 import { buildSchema } from 'type-graphql';
 import { ACCESS_DIRECTIVES } from './core/authorization/access-directives';
 import { enforceAccessRules } from './core/authorization/access-control';
+import { validateArgs } from './core/graphql/validate-args';
 import { AuditResolver, ViewerAuditResolver } from './core/audit/audit.resolver';
 import {
   AccessTokenResolver,
@@ -46,7 +47,7 @@ export async function buildTesseraSchema(): Promise<GraphQLSchema> {
   const schema = await buildSchema({
     resolvers: RESOLVERS,
     directives: ACCESS_DIRECTIVES,
-    validate: { forbidUnknownValues: false, validationError: { target: false, value: false } },
+    validateFn: validateArgs,
   });
   return describeRootTypes(enforceAccessRules(schema));
 }

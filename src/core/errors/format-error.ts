@@ -1,7 +1,6 @@
 import { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { ValidationError } from 'class-validator';
-import { ArgumentValidationError } from 'type-graphql';
 import { AppError, ErrorCode, FieldError } from './app-error';
 
 // What graphql-js and Apollo raise before any resolver runs (ApolloServerErrorCode), plus the
@@ -33,7 +32,7 @@ export function validationFields(errors: ValidationError[], parent = ''): FieldE
  */
 export function isExpectedError(error: unknown): boolean {
   const original = unwrapResolverError(error);
-  if (original instanceof AppError || original instanceof ArgumentValidationError) return true;
+  if (original instanceof AppError) return true;
   return error instanceof GraphQLError && error.path === undefined && REQUEST_ERROR_CODES.has(String(error.extensions.code));
 }
 
@@ -47,8 +46,8 @@ function coercionField(message: string): string | null {
 }
 
 /**
- * The one place errors become `extensions.code`: AppErrors keep their code and fields,
- * validation errors become BAD_USER_INPUT with the failing fields, request errors pass through,
+ * The one place errors become `extensions.code`: AppErrors (input validation included, see
+ * validate-args.ts) keep their code and fields, request errors pass through,
  * and anything else is masked as INTERNAL_SERVER_ERROR (the server logs it with the request id).
  */
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
@@ -65,14 +64,6 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
         ...(fields ? { fields } : {}),
         ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
       },
-    };
-  }
-  if (original instanceof ArgumentValidationError) {
-    const fields = validationFields(original.extensions.validationErrors);
-    return {
-      ...base,
-      message: `Invalid input: ${[...new Set(fields.map((f) => f.field))].join(', ')}`,
-      extensions: { code: ErrorCode.BAD_USER_INPUT, fields },
     };
   }
   if (isExpectedError(error)) {

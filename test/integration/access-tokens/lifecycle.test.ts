@@ -103,6 +103,14 @@ describe('access token lifecycle', () => {
     expect(await server.db.manager.countBy(UserEntity, { id: ownerId })).toBe(0);
   });
 
+  it('names the failing input field with its full path, for validation and for domain errors alike', async () => {
+    const empty = await server.gql(CREATE, { input: { name: '', scopes: ['api'], password: USER_PASSWORD } }, owner.token);
+    expect(codeOf(empty)).toBe('BAD_USER_INPUT');
+    expect(empty.errors?.[0].extensions.fields).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'input.name', constraint: 'isLength' })]));
+    const page = await server.gql('{ viewer { accessTokens(first: 500) { totalCount } } }', {}, owner.token);
+    expect(page.errors?.[0].extensions.fields).toEqual([expect.objectContaining({ field: 'first', constraint: 'max' })]);
+  });
+
   it('refuses mutations to a read_api token and lets it query', async () => {
     const readOnly = ok(await server.gql(CREATE, { input: { name: 'ro', scopes: ['read_api'], password: USER_PASSWORD } }, owner.token)).createAccessToken.secret;
     expect(ok(await server.gql(VIEWER, {}, readOnly)).viewer.scopes).toEqual(['read_api']);
