@@ -1,6 +1,6 @@
 import { Role, roleAtLeast } from '../../core/authorization/role';
 import { SCOPES_BY_LEVEL, Scope } from '../../core/authorization/scopes';
-import { AppError, ErrorCode, badInput, forbidden } from '../../core/errors/app-error';
+import { AppError, ErrorCode, badInput, conflict, forbidden } from '../../core/errors/app-error';
 import { TokenPolicyEntity } from '../token-policy/token-policy.entity';
 import { AccessTokenLevel } from './access-token.entity';
 
@@ -21,8 +21,7 @@ export function checkScopes(level: AccessTokenLevel, scopes: string[], policy: T
   if (unavailable.length) {
     throw badInput('input.scopes', `${unavailable.join(', ')} not available for ${level} tokens (offered: ${offered.join(', ')})`, 'scopeCatalogue');
   }
-  const allowed = policy?.allowedScopeList?.split(' ');
-  const refused = allowed ? unique.filter((scope) => !allowed.includes(scope)) : [];
+  const refused = scopesRefusedByPolicy(unique, policy);
   if (refused.length) throw badInput('input.scopes', `${refused.join(', ')} not allowed by the organization's token policy`, 'tokenPolicy');
   const beyond = scopesBeyond(unique, minting);
   if (beyond.length) throw badInput('input.scopes', `${beyond.join(', ')} exceed the scopes of the token you are using`, 'scopeCeiling');
@@ -44,6 +43,17 @@ export function checkRotation(level: AccessTokenLevel, scopes: string[], minting
   if (level === AccessTokenLevel.PERSONAL) throw forbidden('An access token cannot rotate personal tokens; sign in to do so');
   const beyond = scopesBeyond(scopes, minting);
   if (beyond.length) throw forbidden(`This token carries ${beyond.join(', ')}, beyond the scopes of the token you are using`);
+}
+
+function scopesRefusedByPolicy(scopes: string[], policy: TokenPolicyEntity | null): string[] {
+  const allowed = policy?.allowedScopeList?.split(' ');
+  return allowed ? scopes.filter((scope) => !allowed.includes(scope)) : [];
+}
+
+/** A rotated token keeps its scopes, so they must still be allowed by the organization's policy. */
+export function checkScopesStillAllowed(scopes: string[], policy: TokenPolicyEntity | null): void {
+  const refused = scopesRefusedByPolicy(scopes, policy);
+  if (refused.length) throw conflict(`The token carries ${refused.join(', ')}, which the organization's token policy no longer allows; create a new token`);
 }
 
 /** A token's role is never above its creator's effective role on the resource. */

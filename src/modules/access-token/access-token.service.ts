@@ -14,7 +14,7 @@ import { SessionService } from '../session/session.service';
 import { TokenPolicyService } from '../token-policy/token-policy.service';
 import { UserEntity, UserKind, UserStatus } from '../user/user.entity';
 import { AccessTokenEntity, AccessTokenKind, AccessTokenLevel, tokenScopes } from './access-token.entity';
-import { MintingToken, checkRole, checkRotation, checkScopes, resolveExpiry, resolveRotationExpiry } from './access-token.policy';
+import { MintingToken, checkRole, checkRotation, checkScopesStillAllowed, checkScopes, resolveExpiry, resolveRotationExpiry } from './access-token.policy';
 import { AccessTokenStatus, accessTokenStatus } from './access-token.status';
 import { AccessTokenFilterArgs } from './access-token.types';
 import { CreateAccessTokenInput } from './dto/create-access-token.input';
@@ -137,6 +137,9 @@ export class AccessTokenService {
       const token = await this.lock(tx, id);
       if (!token.revokedAt) return token;
       if (token.replacedByTokenId) throw conflict('A rotated token cannot be restored; its successor replaces it');
+      if (token.revocationReason === REVOKED_BY_OWNER_DEACTIVATION || token.revocationReason === REVOKED_BY_REUSE) {
+        throw conflict(`A token revoked because "${token.revocationReason}" stays revoked; create a new one`);
+      }
       const owner = await tx.findOneOrFail(UserEntity, { where: { id: token.ownerId } });
       const status = accessTokenStatus({ ...token, revokedAt: null }, owner);
       if (status === AccessTokenStatus.EXPIRED) throw conflict('The token has expired; create a new one');
@@ -165,6 +168,7 @@ export class AccessTokenService {
       const status = accessTokenStatus(token, owner);
       if (status !== AccessTokenStatus.ACTIVE) throw conflict(`Only active tokens can be rotated (this one is ${status})`);
       const policy = token.organizationId ? await this.policies.find(tx, token.organizationId) : null;
+      checkScopesStillAllowed(tokenScopes(token), policy);
       const expiresAt = resolveRotationExpiry(token, requestedExpiry, policy, minting);
       const issued = await this.insertToken(tx, {
         level: token.level,

@@ -7,7 +7,7 @@ import { RequestContext } from '../../core/context/request-context';
 import { forUpdate } from '../../core/database/transaction';
 import { badInput, conflict, notFound } from '../../core/errors/app-error';
 import { ResourceRef } from '../../core/lifecycle/resource-deletion';
-import { UserEntity, UserKind } from '../user/user.entity';
+import { UserEntity, UserKind, UserStatus } from '../user/user.entity';
 import { MembershipEntity } from './membership.entity';
 import { assertMayGrant, assertNotLastAdmin } from './membership.policy';
 import { AddMembershipInput } from './membership.types';
@@ -113,13 +113,13 @@ export class MembershipService {
     return { membership, path };
   }
 
-  /** Demoting or removing an organization ADMIN must leave another person as ADMIN. */
+  /** Demoting or removing an organization ADMIN must leave another active person as ADMIN. */
   private async assertOtherAdminRemains(tx: EntityManager, membership: MembershipEntity): Promise<void> {
     if (membership.resourceType !== ResourceType.ORGANIZATION) return;
     const others = await forUpdate(tx.createQueryBuilder(MembershipEntity, 'm'))
       .innerJoin('m.user', 'u')
       .where('m.resourceType = :type AND m.resourceId = :id AND m.role = :admin', { type: ResourceType.ORGANIZATION, id: membership.resourceId, admin: Role.ADMIN })
-      .andWhere('u.kind = :human', { human: UserKind.HUMAN })
+      .andWhere('u.kind = :human AND u.status = :active', { human: UserKind.HUMAN, active: UserStatus.ACTIVE })
       .andWhere('m.id <> :self', { self: membership.id })
       .getCount();
     assertNotLastAdmin(others);
