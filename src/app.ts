@@ -59,7 +59,7 @@ export async function createApp(config: AppConfig, db: DataSource, schema: Graph
   const metrics = new Metrics();
   const countRequest = metrics.counter('tessera_http_requests_total', 'HTTP requests by route and status.');
   const countError = metrics.counter('tessera_graphql_errors_total', 'GraphQL errors sent, by extensions.code.');
-  metrics.gauge('tessera_token_usage_buffered', 'Token uses waiting to be written.', () => services.usageRecorder.buffered);
+  metrics.gauge('tessera_token_usage_buffered', 'Distinct token uses waiting to be written.', () => services.usageRecorder.buffered);
   metrics.gauge('tessera_token_usage_dropped_total', 'Token uses lost (buffer full or failed writes).', () => services.usageRecorder.dropped);
   metrics.gauge('process_resident_memory_bytes', 'Resident memory of this process.', () => process.memoryUsage.rss());
   const apollo = new ApolloServer<RequestContext>({

@@ -36,7 +36,7 @@ export interface AppConfig {
   tokenAuthFailureWindowSeconds: number;
   /** How long per-use token records are kept. */
   usageRetentionDays: number;
-  /** Token uses buffered in memory before the oldest are dropped. */
+  /** Distinct token uses held in memory between writes; beyond it new ones are dropped (and counted). */
   usageBufferMax: number;
   usageFlushIntervalMs: number;
   /** GraphQL query limits (OWASP GraphQL cheat sheet). */

@@ -22,8 +22,8 @@ export function newId(): string {
     sequence = 0;
   }
   const bytes = randomBytes(16);
-  const time = BigInt(ms);
-  for (let i = 0; i < 6; i += 1) bytes[i] = Number((time >> BigInt(8 * (5 - i))) & 0xffn);
+  bytes.writeUInt32BE(Math.floor(ms / 0x10000), 0);
+  bytes.writeUInt16BE(ms & 0xffff, 4);
   bytes[6] = 0x70 | (sequence >> 8);
   bytes[7] = sequence & 0xff;
   bytes[8] = (bytes[8] & 0x3f) | 0x80;

@@ -91,13 +91,24 @@ export function checkQueryLimits(schema: GraphQLSchema, document: DocumentNode, 
   if (cost > limits.maxCost) throw limitError('maxCost', `Query too costly: ${cost} (at most ${limits.maxCost}); ask for smaller pages or fewer nested lists`);
 }
 
-/** Applies the limits to every operation once it is parsed, validated and resolved. */
+/**
+ * Applies the limits to every operation once it is parsed, validated and resolved. Apollo hands
+ * out the same document object for the same query text, so a verdict is remembered per document,
+ * operation and variables.
+ */
 export function queryLimitsPlugin(limits: QueryLimits): ApolloServerPlugin {
+  const passed = new WeakMap<DocumentNode, Set<string>>();
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ schema, document, operation, request }) {
-          if (operation) checkQueryLimits(schema, document, operation, request.variables ?? {}, limits);
+          if (!operation) return;
+          const key = `${request.operationName ?? ''}\n${JSON.stringify(request.variables ?? {})}`;
+          const known = passed.get(document);
+          if (known?.has(key)) return;
+          checkQueryLimits(schema, document, operation, request.variables ?? {}, limits);
+          if (!known) passed.set(document, new Set([key]));
+          else if (known.size < 100) known.add(key);
         },
       };
     },

@@ -1,4 +1,4 @@
-import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Column, Entity, Index } from 'typeorm';
 import { IdentifiedEntity, idColumn, timestampColumn } from '../../core/database/columns';
 
@@ -31,7 +31,7 @@ export class TokenUsageEntity extends IdentifiedEntity {
   @idColumn()
   tokenId: string;
 
-  @Field({ description: 'When the token was used.' })
+  @Field({ description: 'When the token was (last) used.' })
   @Index('IDX_token_usages_used_at')
   @timestampColumn()
   usedAt: Date;
@@ -47,4 +47,8 @@ export class TokenUsageEntity extends IdentifiedEntity {
   @Field(() => TokenUsageOutcome, { description: 'How the request ended.' })
   @Column({ type: 'varchar', length: 16 })
   outcome: TokenUsageOutcome;
+
+  @Field(() => Int, { description: 'How many identical uses (same operation, address and outcome) this record stands for, within one write interval; `usedAt` is the last of them.' })
+  @Column({ type: 'int', default: 1 })
+  count: number;
 }

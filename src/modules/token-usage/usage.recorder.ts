@@ -21,12 +21,14 @@ const BATCH_SIZE = 500;
 const PURGE_INTERVAL_MS = 60 * 60 * 1000;
 
 /**
- * Per-use traceability without a write per request: uses are buffered in memory and inserted in
- * batches every `flushIntervalMs` (or as soon as a batch is full), flushed on shutdown, and
- * purged after `retentionDays`.
+ * Per-use traceability without a write per request: uses are counted in memory, identical ones
+ * (same token, operation, client address and outcome) folded into one record with a count, and
+ * the records inserted in batches every `flushIntervalMs` (or once a batch is full), flushed on
+ * shutdown, and purged after `retentionDays`. Write volume is bounded by distinct uses per
+ * interval, not by traffic.
  */
 export class UsageRecorder {
-  private buffer: TokenUsageEntity[] = [];
+  private pending = new Map<string, TokenUsageEntity>();
   private flushing: Promise<void> = Promise.resolve();
   private timers: NodeJS.Timeout[] = [];
   dropped = 0;
@@ -46,27 +48,39 @@ export class UsageRecorder {
   }
 
   record(entry: UsageEntry): void {
-    if (this.buffer.length >= this.options.maxBuffered) {
-      this.buffer.shift();
-      this.dropped += 1;
+    const operation = entry.operation.slice(0, 191);
+    const key = `${entry.tokenId}\n${operation}\n${entry.clientAddress}\n${entry.outcome}`;
+    const existing = this.pending.get(key);
+    if (existing) {
+      existing.count += 1;
+      existing.usedAt = new Date();
+      return;
     }
-    this.buffer.push(Object.assign(new TokenUsageEntity(), { ...entry, id: newId(), usedAt: new Date(), operation: entry.operation.slice(0, 191) }));
-    if (this.buffer.length >= BATCH_SIZE) void this.flush();
+    if (this.pending.size >= this.options.maxBuffered) {
+      this.dropped += 1;
+      return;
+    }
+    this.pending.set(key, Object.assign(new TokenUsageEntity(), { ...entry, operation, usedAt: new Date(), count: 1 }));
+    if (this.pending.size >= BATCH_SIZE) void this.flush();
   }
 
+  /** Distinct uses waiting to be written. */
   get buffered(): number {
-    return this.buffer.length;
+    return this.pending.size;
   }
 
   /** Writes everything buffered so far; calls are serialised. */
   flush(): Promise<void> {
     this.flushing = this.flushing.then(async () => {
-      while (this.buffer.length) {
-        const batch = this.buffer.splice(0, BATCH_SIZE);
+      const records = [...this.pending.values()];
+      this.pending = new Map();
+      for (const record of records) record.id = newId();
+      while (records.length) {
+        const batch = records.splice(0, BATCH_SIZE);
         try {
           await this.db.createQueryBuilder().insert().into(TokenUsageEntity).values(batch).execute();
         } catch (error) {
-          this.dropped += batch.length;
+          this.dropped += batch.reduce((sum, record) => sum + record.count, 0);
           logger.error('token usage batch lost', { count: batch.length, error: String(error) });
         }
       }

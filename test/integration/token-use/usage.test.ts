@@ -7,7 +7,7 @@ import { TestServer, startTestServer } from '../../support/test-server';
 import { createUser, loginAsAdmin, ok } from '../../support/fixtures';
 import { introspect, issueToken } from '../../support/token-helpers';
 
-const USAGE = `query($id: ID!) { accessToken(id: $id) { lastUsedAt lastUsedAddresses usage(first: 100) { totalCount edges { node { operation clientAddress outcome usedAt } } } } }`;
+const USAGE = `query($id: ID!) { accessToken(id: $id) { lastUsedAt lastUsedAddresses usage(first: 100) { totalCount edges { node { operation clientAddress outcome usedAt count } } } } }`;
 
 describe('last use and per-use traceability', () => {
   const counter = new QueryCounter();
@@ -43,8 +43,8 @@ describe('last use and per-use traceability', () => {
     const data = ok(await server.gql(USAGE, { id: token.id }, owner.token));
     expect(data.accessToken.usage.totalCount).toBe(2);
     expect(data.accessToken.usage.edges.map((e: { node: unknown }) => e.node)).toEqual([
-      expect.objectContaining({ operation: 'mutation createGroup', clientAddress: '127.0.0.1', outcome: 'ERROR' }),
-      expect.objectContaining({ operation: 'query viewer', clientAddress: '127.0.0.1', outcome: 'SUCCESS' }),
+      expect.objectContaining({ operation: 'mutation createGroup', clientAddress: '127.0.0.1', outcome: 'ERROR', count: 1 }),
+      expect.objectContaining({ operation: 'query viewer', clientAddress: '127.0.0.1', outcome: 'SUCCESS', count: 1 }),
     ]);
     expect(data.accessToken.lastUsedAddresses).toEqual(['127.0.0.1']);
   });
@@ -65,11 +65,16 @@ describe('usage records across a graceful stop', () => {
       const owner = await createUser(server, await loginAsAdmin(server), 'owner');
       const token = await issueToken(server, owner.token, { scopes: ['api'] });
       await Promise.all(Array.from({ length: 50 }, () => server.gql('{ __typename }', {}, token.secret)));
-      expect(server.services.usageRecorder.buffered).toBe(50);
+      await Promise.all(Array.from({ length: 3 }, () => server.gql('{ viewer { authMethod } }', {}, token.secret)));
+      expect(server.services.usageRecorder.buffered).toBe(2);
       await server.stopServer();
       reopened = createDataSource(server.databaseUrl);
       await reopened.initialize();
-      expect(await reopened.manager.countBy(TokenUsageEntity, { tokenId: token.id })).toBe(50);
+      const records = await reopened.manager.find(TokenUsageEntity, { where: { tokenId: token.id }, order: { operation: 'ASC' } });
+      expect(records.map((r) => [r.operation, r.count])).toEqual([
+        ['query __typename', 50],
+        ['query viewer', 3],
+      ]);
     } finally {
       await reopened?.destroy();
       await server.stop();
