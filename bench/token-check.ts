@@ -21,6 +21,7 @@ const SERVER_URL = process.env.BENCH_MYSQL_URL ?? process.env.TEST_MYSQL_URL ?? 
 const TOKENS = Number(process.env.BENCH_TOKENS ?? 100_000);
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const PEPPER = randomBytes(32).toString('base64url');
 const ROOT = join(__dirname, '..');
 
@@ -104,22 +105,37 @@ async function main(): Promise<void> {
     children.push(tessera, floor);
 
     const form = { 'content-type': 'application/x-www-form-urlencoded' };
-    const results = [
-      await load('floor: prepared point select', floor.pid!, { url: 'http://127.0.0.1:4802/', method: 'POST', headers: form, body: `token=${subject}` }),
-      await load('Tessera: POST /oauth/introspect', tessera.pid!, { url: 'http://127.0.0.1:4801/oauth/introspect', method: 'POST', headers: { ...form, authorization: `Bearer ${caller}` }, body: `token=${subject}` }),
-      await load('Tessera: GraphQL { viewer }', tessera.pid!, {
+    const scenarios: Array<[string, number, autocannon.Options]> = [
+      ['floor: prepared point select', floor.pid!, { url: 'http://127.0.0.1:4802/', method: 'POST', headers: form, body: `token=${subject}` }],
+      ['Tessera: POST /oauth/introspect', tessera.pid!, { url: 'http://127.0.0.1:4801/oauth/introspect', method: 'POST', headers: { ...form, authorization: `Bearer ${caller}` }, body: `token=${subject}` }],
+      ['Tessera: GraphQL { viewer }', tessera.pid!, {
         url: 'http://127.0.0.1:4801/graphql', method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${subject}` },
         body: JSON.stringify({ query: '{ viewer { authMethod scopes principal { ... on User { id email } } } }' }),
-      }),
+      }],
     ];
-    const floorRps = results[0].rps;
-    const floorP99 = results[0].p99;
-    process.stdout.write(`\nmachine: ${cpus().length} × ${cpus()[0].model}, ${Math.round(totalmem() / 2 ** 30)} GiB; node ${process.version}; ${TOKENS} tokens; ${CONNECTIONS} connections, ${DURATION} s each\n\n`);
-    process.stdout.write('| scenario | req/s | p50 ms | p99 ms | server CPU µs/req | server peak RSS MB | errors | throughput ÷ floor | p99 ÷ floor |\n|---|---|---|---|---|---|---|---|---|\n');
-    for (const r of results) {
-      process.stdout.write(`| ${r.name} | ${r.rps} | ${r.p50} | ${r.p99} | ${r.cpuUsPerRequest} | ${r.rssMb} | ${r.errors} | ${(r.rps / floorRps).toFixed(2)} | ${(r.p99 / floorP99).toFixed(2)} |\n`);
+    // Rounds interleave the scenarios so a noisy moment on this shared machine hits all of them.
+    const rounds: Result[][] = [];
+    for (let round = 0; round < ROUNDS; round += 1) {
+      const results: Result[] = [];
+      for (const [name, pid, options] of scenarios) results.push(await load(name, pid, options));
+      rounds.push(results);
     }
+    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+    process.stdout.write(`\nmachine: ${cpus().length} × ${cpus()[0].model}, ${Math.round(totalmem() / 2 ** 30)} GiB; node ${process.version}; ${TOKENS} tokens; ${CONNECTIONS} connections, ${DURATION} s per scenario, ${ROUNDS} rounds\n\n`);
+    process.stdout.write('| round | scenario | req/s | p50 ms | p99 ms | server CPU µs/req | server peak RSS MB | errors | throughput ÷ floor | p99 ÷ floor |\n|---|---|---|---|---|---|---|---|---|---|\n');
+    rounds.forEach((results, round) => {
+      for (const r of results) {
+        process.stdout.write(`| ${round + 1} | ${r.name} | ${r.rps} | ${r.p50} | ${r.p99} | ${r.cpuUsPerRequest} | ${r.rssMb} | ${r.errors} | ${(r.rps / results[0].rps).toFixed(2)} | ${(r.p99 / results[0].p99).toFixed(2)} |\n`);
+      }
+    });
+    process.stdout.write('\nMedian over rounds:\n\n| scenario | req/s | p99 ms | server CPU µs/req | throughput ÷ floor | p99 ÷ floor |\n|---|---|---|---|---|---|\n');
+    scenarios.forEach(([name], i) => {
+      const of = (pick: (r: Result) => number) => median(rounds.map((results) => pick(results[i])));
+      const ratio = median(rounds.map((results) => results[i].rps / results[0].rps));
+      const p99Ratio = median(rounds.map((results) => results[i].p99 / results[0].p99));
+      process.stdout.write(`| ${name} | ${of((r) => r.rps)} | ${of((r) => r.p99)} | ${of((r) => r.cpuUsPerRequest)} | ${ratio.toFixed(2)} | ${p99Ratio.toFixed(2)} |\n`);
+    });
   } finally {
     for (const child of children) child.kill('SIGTERM');
     await new Promise((resolve) => setTimeout(resolve, 500));

@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+  ApolloServerPluginUsageReportingDisabled,
+} from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
@@ -70,6 +75,10 @@ export async function createApp(config: AppConfig, db: DataSource, schema: Graph
     introspection: true,
     allowBatchedHttpRequests: false,
     plugins: [
+      // No HTTP caching of token data, no federation traces, and nothing reported to Apollo's cloud.
+      ApolloServerPluginCacheControlDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
+      ApolloServerPluginUsageReportingDisabled(),
       errorReporting(countError),
       queryLimitsPlugin(config.queryLimits),
       tokenUsagePlugin(services.usageRecorder),
