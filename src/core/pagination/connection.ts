@@ -1,4 +1,4 @@
-import { ArgsType, ClassType, Field, Int, ObjectType } from 'type-graphql';
+import { ArgsType, ClassType, Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Max, Min } from 'class-validator';
 import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { badInput } from '../errors/app-error';
@@ -75,6 +75,17 @@ export function Connection<T extends object>(nodeType: ClassType<T>, name: strin
   }
   return ConnectionType;
 }
+
+export enum OrderDirection {
+  ASC = 'ASC',
+  DESC = 'DESC',
+}
+
+registerEnumType(OrderDirection, {
+  name: 'OrderDirection',
+  description: 'Sort direction.',
+  valuesConfig: { ASC: { description: 'Smallest (or earliest) first.' }, DESC: { description: 'Largest (or latest) first.' } },
+});
 
 /** How a list is ordered when not simply newest first: a sort value with the id as tie-breaker. */
 export interface SortKey<T> {

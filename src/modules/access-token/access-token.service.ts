@@ -1,4 +1,4 @@
-import { Brackets, EntityManager, In, IsNull, SelectQueryBuilder } from 'typeorm';
+import { Brackets, DataSource, EntityManager, In, IsNull, SelectQueryBuilder } from 'typeorm';
 import { AuditService } from '../../core/audit/audit.service';
 import { callerRoleOn } from '../../core/authorization/caller-role';
 import { ResourcePath, resolveResourcePath } from '../../core/authorization/resource-path';
@@ -7,7 +7,8 @@ import { Caller, RequestContext, requireCaller } from '../../core/context/reques
 import { AppError, ErrorCode, badInput, conflict, forbidden, notFound } from '../../core/errors/app-error';
 import { forUpdate } from '../../core/database/transaction';
 import { ResourceRef } from '../../core/lifecycle/resource-deletion';
-import { ConnectionArgs, paginate } from '../../core/pagination/connection';
+import { ConnectionArgs, OrderDirection, SortKey, paginate } from '../../core/pagination/connection';
+import { containsPattern } from '../../core/database/like';
 import { SECRET_PREFIXES, SecretPrefix, generateSecret, hashSecret, secretHint } from '../../core/secrets/secret-format';
 import { MembershipEntity } from '../membership/membership.entity';
 import { SessionService } from '../session/session.service';
@@ -16,7 +17,7 @@ import { UserEntity, UserKind, UserStatus } from '../user/user.entity';
 import { AccessTokenEntity, AccessTokenKind, AccessTokenLevel, tokenScopes } from './access-token.entity';
 import { MintingToken, checkRole, checkRotation, checkScopesStillAllowed, checkScopes, resolveExpiry, resolveRotationExpiry } from './access-token.policy';
 import { AccessTokenStatus, accessTokenStatus } from './access-token.status';
-import { AccessTokenFilterArgs } from './access-token.types';
+import { AccessTokenFilterArgs, AccessTokenOrderField } from './access-token.types';
 import { CreateAccessTokenInput } from './dto/create-access-token.input';
 
 export interface IssuedAccessToken {
@@ -51,6 +52,34 @@ export const ACCESS_TOKEN_PREFIXES: SecretPrefix[] = [
   SECRET_PREFIXES.projectAccessToken,
   SECRET_PREFIXES.exposeToken,
 ];
+
+// Sort stand-ins for missing dates: no expiry sorts as the latest, never used as the earliest.
+const NO_EXPIRY = new Date('9999-12-31T00:00:00.000Z');
+const NEVER_USED = new Date('1970-01-01T00:00:00.000Z');
+
+/**
+ * A date column with a stand-in for NULL that stays a date on MySQL (COALESCE with a plain string
+ * would compare as text there); SQLite stores dates as text in the same format as the literal.
+ */
+function dateOrStandIn(db: DataSource, column: string, standIn: Date): string {
+  const text = standIn.toISOString().replace('T', ' ').replace('Z', '');
+  return db.options.type === 'better-sqlite3' ? `COALESCE(${column}, '${text}')` : `COALESCE(${column}, TIMESTAMP('${text}'))`;
+}
+
+/** The sort key of a token list (creation order when none is asked for). */
+function sortKeyOf(db: DataSource, filter: AccessTokenFilterArgs): SortKey<AccessTokenEntity> | undefined {
+  const direction = filter.direction ?? OrderDirection.DESC;
+  switch (filter.orderBy ?? AccessTokenOrderField.CREATED_AT) {
+    case AccessTokenOrderField.CREATED_AT:
+      return direction === OrderDirection.DESC ? undefined : { expression: 'token.id', direction, valueOf: (token) => token.id };
+    case AccessTokenOrderField.NAME:
+      return { expression: 'token.name', direction, valueOf: (token) => token.name };
+    case AccessTokenOrderField.EXPIRES_AT:
+      return { expression: dateOrStandIn(db, 'token.expiresAt', NO_EXPIRY), direction, valueOf: (token) => token.expiresAt ?? NO_EXPIRY, isDate: true };
+    case AccessTokenOrderField.LAST_USED_AT:
+      return { expression: dateOrStandIn(db, 'token.lastUsedAt', NEVER_USED), direction, valueOf: (token) => token.lastUsedAt ?? NEVER_USED, isDate: true };
+  }
+}
 
 export const REVOKED_BY_ROTATION = 'rotated';
 export const REVOKED_BY_OWNER_DEACTIVATION = 'owner deactivated';
@@ -240,7 +269,7 @@ export class AccessTokenService {
       ownerId: requireCaller(ctx).user.id,
       personal: AccessTokenLevel.PERSONAL,
     });
-    return paginate(query, page);
+    return paginate(query, page, sortKeyOf(ctx.db, filter));
   }
 
   /** Tokens bound to one resource; only its ADMINs (and platform admins) see them. */
@@ -250,12 +279,12 @@ export class AccessTokenService {
       resourceType: path.type,
       resourceId: path.id,
     });
-    return paginate(query, page);
+    return paginate(query, page, sortKeyOf(ctx.db, filter));
   }
 
   /** Every token on the platform (platform admins). */
   listAll(ctx: RequestContext, filter: AccessTokenFilterArgs, page: ConnectionArgs) {
-    return paginate(this.filtered(ctx, filter), page);
+    return paginate(this.filtered(ctx, filter), page, sortKeyOf(ctx.db, filter));
   }
 
   /** Revokes every active personal token of a deactivated user (reactivation does not restore them). */
@@ -387,8 +416,9 @@ export class AccessTokenService {
     if (filter.level) query.andWhere('token.level = :level', { level: filter.level });
     if (filter.kind) query.andWhere('token.kind = :kind', { kind: filter.kind });
     if (filter.expiresBefore) query.andWhere('token.expiresAt < :expiresBefore', { expiresBefore: filter.expiresBefore });
-    // `!` escapes LIKE wildcards on both dialects (SQLite has no default escape, MySQL's `\` is not portable).
-    if (filter.search) query.andWhere("LOWER(token.name) LIKE :search ESCAPE '!'", { search: `%${filter.search.toLowerCase().replace(/[!%_]/g, (c) => `!${c}`)}%` });
+    if (filter.expiresAfter) query.andWhere('(token.expiresAt IS NULL OR token.expiresAt > :expiresAfter)', { expiresAfter: filter.expiresAfter });
+    if (filter.createdById) query.andWhere('token.createdById = :createdById', { createdById: filter.createdById });
+    if (filter.search) query.andWhere("LOWER(token.name) LIKE :search ESCAPE '!'", { search: containsPattern(filter.search) });
     const ownerUsable = new Brackets((qb) =>
       qb.where('owner.status = :active', { active: UserStatus.ACTIVE }).andWhere('(owner.validUntil IS NULL OR owner.validUntil > :now)', { now }),
     );

@@ -1,7 +1,7 @@
-import { ArgsType, Field, Int, ObjectType } from 'type-graphql';
-import { IsOptional, MaxLength } from 'class-validator';
+import { ArgsType, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { IsOptional, IsUUID, MaxLength } from 'class-validator';
 import { Scope } from '../../core/authorization/scopes';
-import { Connection } from '../../core/pagination/connection';
+import { Connection, OrderDirection } from '../../core/pagination/connection';
 import { AccessTokenEntity, AccessTokenKind, AccessTokenLevel } from './access-token.entity';
 import { AccessTokenStatus } from './access-token.status';
 
@@ -37,6 +37,24 @@ export class ScopeDescription {
   description: string;
 }
 
+export enum AccessTokenOrderField {
+  CREATED_AT = 'CREATED_AT',
+  NAME = 'NAME',
+  EXPIRES_AT = 'EXPIRES_AT',
+  LAST_USED_AT = 'LAST_USED_AT',
+}
+
+registerEnumType(AccessTokenOrderField, {
+  name: 'AccessTokenOrderField',
+  description: 'What a token list is sorted by; ties are broken by creation order.',
+  valuesConfig: {
+    CREATED_AT: { description: 'Creation time.' },
+    NAME: { description: 'Name.' },
+    EXPIRES_AT: { description: 'Expiry; tokens without expiry sort as the latest.' },
+    LAST_USED_AT: { description: 'Last use; never-used tokens sort as the earliest.' },
+  },
+});
+
 @ArgsType()
 export class AccessTokenFilterArgs {
   @Field(() => AccessTokenStatus, { nullable: true, description: 'Only tokens with this status.' })
@@ -50,6 +68,20 @@ export class AccessTokenFilterArgs {
 
   @Field(() => Date, { nullable: true, description: 'Only tokens that expire before this instant.' })
   expiresBefore?: Date;
+
+  @Field(() => Date, { nullable: true, description: 'Only tokens that expire after this instant (tokens without expiry included).' })
+  expiresAfter?: Date;
+
+  @Field(() => ID, { nullable: true, description: 'Only tokens created (or last rotated) by this user.' })
+  @IsOptional()
+  @IsUUID()
+  createdById?: string;
+
+  @Field(() => AccessTokenOrderField, { nullable: true, description: 'What to sort by (default CREATED_AT).' })
+  orderBy?: AccessTokenOrderField;
+
+  @Field(() => OrderDirection, { nullable: true, description: 'Sort direction (default DESC: newest, latest or last first).' })
+  direction?: OrderDirection;
 
   @Field({ nullable: true, description: 'Only tokens whose name contains this text.' })
   @IsOptional()
