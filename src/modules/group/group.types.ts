@@ -1,5 +1,6 @@
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
-import { IsUUID, Length, Matches } from 'class-validator';
+import { IsUUID } from 'class-validator';
+import { IsName } from '../../core/validation/is-name';
 import { GroupEntity } from './group.entity';
 
 @InputType({ description: 'A new group in an organization (organization ADMINs).' })
@@ -9,8 +10,7 @@ export class CreateGroupInput {
   organizationId: string;
 
   @Field({ description: 'Display name, 1 to 100 characters.' })
-  @Length(1, 100)
-  @Matches(/\S/, { message: '$property must not be blank' }) // names are stored trimmed
+  @IsName()
   name: string;
 }
 
@@ -21,8 +21,7 @@ export class UpdateGroupInput {
   id: string;
 
   @Field({ description: 'Display name, 1 to 100 characters.' })
-  @Length(1, 100)
-  @Matches(/\S/, { message: '$property must not be blank' })
+  @IsName()
   name: string;
 }
 

@@ -1,5 +1,6 @@
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
-import { IsUUID, Length, Matches } from 'class-validator';
+import { IsUUID } from 'class-validator';
+import { IsName } from '../../core/validation/is-name';
 import { Connection } from '../../core/pagination/connection';
 import { OrganizationEntity } from './organization.entity';
 
@@ -8,8 +9,7 @@ export const OrganizationConnection = Connection(OrganizationEntity, 'Organizati
 @InputType({ description: 'A new organization; the caller becomes its ADMIN.' })
 export class CreateOrganizationInput {
   @Field({ description: 'Display name, 1 to 100 characters.' })
-  @Length(1, 100)
-  @Matches(/\S/, { message: '$property must not be blank' }) // names are stored trimmed
+  @IsName()
   name: string;
 }
 
@@ -20,8 +20,7 @@ export class UpdateOrganizationInput {
   id: string;
 
   @Field({ description: 'Display name, 1 to 100 characters.' })
-  @Length(1, 100)
-  @Matches(/\S/, { message: '$property must not be blank' })
+  @IsName()
   name: string;
 }
 

@@ -1,5 +1,6 @@
 import { Field, ID, InputType, ObjectType, ArgsType, createUnionType } from 'type-graphql';
-import { IsEmail, IsOptional, IsUUID, Length, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsEmail, IsOptional, IsUUID, MaxLength, MinLength } from 'class-validator';
+import { IsName } from '../../core/validation/is-name';
 import { Connection } from '../../core/pagination/connection';
 import { UserEntity, UserKind, UserStatus } from './user.entity';
 
@@ -35,8 +36,7 @@ export class CreateUserInput {
   email: string;
 
   @Field({ description: 'Name shown to other users.' })
-  @Length(1, 100)
-  @Matches(/\S/, { message: '$property must not be blank' }) // names are stored trimmed
+  @IsName()
   displayName: string;
 
   @Field({ description: `Initial password, ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters.` })
@@ -66,8 +66,7 @@ export class UpdateUserInput {
 
   @Field({ nullable: true, description: 'New display name.' })
   @IsOptional()
-  @Length(1, 100)
-  @Matches(/\S/, { message: '$property must not be blank' })
+  @IsName()
   displayName?: string;
 
   @Field(() => Date, { nullable: true, description: 'New validity date; send null to clear it.' })
