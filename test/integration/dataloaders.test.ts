@@ -51,4 +51,11 @@ describe('nested queries go through per-request DataLoaders', () => {
     expect(fifty.length).toBe(five.length);
     expect(fifty.length).toBeLessThanOrEqual(15);
   });
+
+  it('counts the whole list only when totalCount is asked for', async () => {
+    const counts = async (selection: string) =>
+      (await counter.during(() => server.gql(`{ accessTokens(first: 5) { ${selection} } }`, {}, admin))).filter((q) => /COUNT\(/i.test(q));
+    expect(await counts('edges { node { id } }')).toHaveLength(0);
+    expect(await counts('totalCount edges { node { id } }')).toHaveLength(1);
+  });
 });

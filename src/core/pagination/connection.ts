@@ -48,7 +48,8 @@ export interface Edge<T> {
 export interface ConnectionResult<T> {
   edges: Edge<T>[];
   pageInfo: PageInfo;
-  totalCount: number;
+  /** Counted only when the client asks for it: a COUNT over a large table is the one costly part. */
+  totalCount: number | Promise<number>;
 }
 
 /** A `<Name>Connection` type with `<Name>Edge`s for one node type. */
@@ -70,7 +71,7 @@ export function Connection<T extends object>(nodeType: ClassType<T>, name: strin
     @Field(() => PageInfo, { description: 'Where this page sits in the list.' })
     pageInfo: PageInfo;
 
-    @Field(() => Int, { description: 'How many items match the filters, over all pages.' })
+    @Field(() => Int, { description: 'How many items match the filters, over all pages (counted only when asked for).' })
     totalCount: number;
   }
   return ConnectionType;
@@ -130,7 +131,7 @@ export async function paginate<T extends ObjectLiteral & { id: string }>(
 ): Promise<ConnectionResult<T>> {
   if (args.first != null && args.last != null) throw badInput('last', 'cannot be combined with first', 'exclusive');
   const alias = query.alias;
-  const totalCount = await query.clone().getCount();
+  const counting = query.clone();
   const backward = args.last != null || (args.before != null && args.first == null);
   const size = (backward ? args.last : args.first) ?? DEFAULT_PAGE_SIZE;
   const direction = sort?.direction ?? 'DESC';
@@ -165,9 +166,12 @@ export async function paginate<T extends ObjectLiteral & { id: string }>(
     return encodeCursor({ id: node.id, value: value instanceof Date ? value.toISOString() : value });
   };
   const edges = nodes.map((node) => ({ cursor: cursorOf(node), node }));
+  let totalCount: Promise<number> | undefined;
   return {
     edges,
-    totalCount,
+    get totalCount() {
+      return (totalCount ??= counting.getCount());
+    },
     pageInfo: {
       hasNextPage: backward ? Boolean(args.before) : more,
       hasPreviousPage: backward ? more : Boolean(args.after),
