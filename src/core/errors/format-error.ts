@@ -1,6 +1,7 @@
 import { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { ValidationError } from 'class-validator';
+import { QueryFailedError } from 'typeorm';
 import { AppError, ErrorCode, FieldError } from './app-error';
 
 // What graphql-js and Apollo raise before any resolver runs (ApolloServerErrorCode), plus the
@@ -32,8 +33,15 @@ export function validationFields(errors: ValidationError[], parent = ''): FieldE
  */
 export function isExpectedError(error: unknown): boolean {
   const original = unwrapResolverError(error);
-  if (original instanceof AppError) return true;
+  if (original instanceof AppError || isUniqueViolation(original)) return true;
   return error instanceof GraphQLError && error.path === undefined && REQUEST_ERROR_CODES.has(String(error.extensions.code));
+}
+
+/** A unique index refused an insert or update (MySQL/MariaDB ER_DUP_ENTRY, SQLite UNIQUE constraint). */
+function isUniqueViolation(error: unknown): boolean {
+  if (!(error instanceof QueryFailedError)) return false;
+  const driverError = error.driverError as { code?: string; errno?: number } | undefined;
+  return driverError?.code === 'ER_DUP_ENTRY' || driverError?.code === 'SQLITE_CONSTRAINT_UNIQUE' || driverError?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
 
 /**
@@ -54,6 +62,10 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   const original = unwrapResolverError(error);
   const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
 
+  if (isUniqueViolation(original)) {
+    // A concurrent request won the race for the same unique value; the check before the insert missed it.
+    return { ...base, message: 'This conflicts with a record created at the same moment; retry to see it', extensions: { code: ErrorCode.CONFLICT } };
+  }
   if (original instanceof AppError) {
     const { fields, retryAfterSeconds } = original.details;
     return {

@@ -1,0 +1,28 @@
+import { GraphQLError } from 'graphql';
+import { QueryFailedError } from 'typeorm';
+import { AppError, ErrorCode } from '../../src/core/errors/app-error';
+import { formatError } from '../../src/core/errors/format-error';
+
+const formatted = (message: string) => ({ message, path: ['createThing'], extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+const asResolverError = (error: Error) => new GraphQLError(error.message, { path: ['createThing'], originalError: error });
+
+describe('formatError, the one place errors become extensions.code', () => {
+  it('keeps a domain error\'s code and fields', () => {
+    const error = new AppError(ErrorCode.NOT_FOUND, 'Group not found');
+    expect(formatError(formatted('x'), asResolverError(error))).toMatchObject({ message: 'Group not found', extensions: { code: 'NOT_FOUND' } });
+  });
+
+  it.each([
+    ['MySQL/MariaDB', { code: 'ER_DUP_ENTRY', errno: 1062 }],
+    ['SQLite', { code: 'SQLITE_CONSTRAINT_UNIQUE' }],
+  ])('turns a %s unique-index violation (a lost race) into CONFLICT', (_dialect, driverFields) => {
+    const error = new QueryFailedError('INSERT INTO memberships …', [], Object.assign(new Error('duplicate'), driverFields));
+    expect(formatError(formatted('duplicate'), asResolverError(error)).extensions).toEqual({ code: 'CONFLICT' });
+  });
+
+  it('masks anything else as INTERNAL_SERVER_ERROR without its message or stack', () => {
+    const error = new Error('connect ECONNREFUSED 10.0.0.5:3306 password=hunter2');
+    const result = formatError({ ...formatted(error.message), extensions: { code: 'INTERNAL_SERVER_ERROR', stacktrace: ['at x'] } }, asResolverError(error));
+    expect(result).toEqual({ message: 'Internal server error', path: ['createThing'], locations: undefined, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+  });
+});
