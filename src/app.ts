@@ -13,7 +13,9 @@ import express, { NextFunction, Request, Response } from 'express';
 import { IncomingMessage, RequestListener } from 'node:http';
 import { GraphQLSchema } from 'graphql';
 import { DataSource } from 'typeorm';
+import { AuditContext } from './core/audit/audit.service';
 import { BearerAuthenticator } from './core/auth/bearer';
+import { ErrorCode } from './core/errors/app-error';
 import { AppConfig } from './core/config/config';
 import { clientAddressOf } from './core/http/client-address';
 import { RequestContext } from './core/context/request-context';
@@ -96,6 +98,11 @@ export async function createApp(config: AppConfig, db: DataSource, schema: Graph
     services.tokenAuthFailures,
   );
   const transaction = createTransactionRunner(db);
+  // Refused well-formed bearer tokens are audited too (the per-address throttle bounds how many).
+  const authenticate = (authorization: string | undefined, audit: AuditContext) =>
+    bearer.authenticate(authorization, audit.clientAddress, (prefix) =>
+      services.audit.recordRefusal(audit, { action: 'authenticate', detail: { tokenPrefix: prefix } }, ErrorCode.UNAUTHENTICATED),
+    );
 
   const clientAddress = (req: IncomingMessage) => clientAddressOf(req, config.trustProxy);
   const app = express();
@@ -129,16 +136,20 @@ export async function createApp(config: AppConfig, db: DataSource, schema: Graph
     '/graphql',
     express.json({ limit: '100kb' }),
     expressMiddleware(apollo, {
-      context: async ({ req, res }): Promise<RequestContext> => ({
-        requestId: res.locals.requestId as string,
-        clientAddress: clientAddress(req),
-        caller: await bearer.authenticate(req.header('authorization'), clientAddress(req)),
-        db,
-        config,
-        services,
-        loaders: createLoaders(db),
-        transaction,
-      }),
+      context: async ({ req, res }): Promise<RequestContext> => {
+        const requestId = res.locals.requestId as string;
+        const address = clientAddress(req);
+        return {
+          requestId,
+          clientAddress: address,
+          caller: await authenticate(req.header('authorization'), { requestId, clientAddress: address, caller: null, db }),
+          db,
+          config,
+          services,
+          loaders: createLoaders(db),
+          transaction,
+        };
+      },
     }),
   );
   app.use((error: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {

@@ -9,6 +9,9 @@ import { forbidden } from '../errors/app-error';
 import { ConnectionArgs, paginate } from '../pagination/connection';
 import { AuditEventFilterArgs } from './audit.types';
 
+/** What an audit event needs of a request: who, from where, which request. */
+export type AuditContext = Pick<RequestContext, 'caller' | 'clientAddress' | 'requestId' | 'db'>;
+
 /** What an audit event says was acted on. Never put a secret in `detail`. */
 export interface AuditEntry {
   action: string;
@@ -26,7 +29,7 @@ export class AuditService {
   }
 
   /** Records a refused attempt; the refusal itself must not fail because auditing did. */
-  async recordRefusal(ctx: RequestContext, entry: AuditEntry, reason: string): Promise<void> {
+  async recordRefusal(ctx: AuditContext, entry: AuditEntry, reason: string): Promise<void> {
     try {
       await ctx.db.manager.insert(AuditEventEntity, this.row(ctx, entry, AuditOutcome.DENIED, reason));
     } catch (error) {
@@ -58,7 +61,7 @@ export class AuditService {
     return paginate(query, page);
   }
 
-  private row(ctx: RequestContext, entry: AuditEntry, outcome: AuditOutcome, reason: string | null): AuditEventEntity {
+  private row(ctx: AuditContext, entry: AuditEntry, outcome: AuditOutcome, reason: string | null): AuditEventEntity {
     return Object.assign(new AuditEventEntity(), {
       id: newId(),
       actorId: ctx.caller?.user.id ?? null,

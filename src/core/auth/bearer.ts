@@ -40,8 +40,12 @@ export class BearerAuthenticator {
     private readonly failures: FailureThrottle,
   ) {}
 
-  /** The caller, null when no credentials were sent; throws a 401 (or 429) GraphQLError for bad ones. */
-  async authenticate(authorization: string | undefined, clientAddress: string | null): Promise<Caller | null> {
+  /**
+   * The caller, null when no credentials were sent; throws a 401 (or 429) GraphQLError for bad ones.
+   * `onRefused` hears of well-formed secrets that were refused (unknown, revoked, expired…), not of
+   * malformed ones, which cost no I/O at all.
+   */
+  async authenticate(authorization: string | undefined, clientAddress: string | null, onRefused?: (prefix: SecretPrefix) => Promise<void>): Promise<Caller | null> {
     const secret = bearerSecret(authorization);
     if (secret === undefined) return null;
     const wait = await this.failures.retryAfter(clientAddress);
@@ -51,6 +55,7 @@ export class BearerAuthenticator {
     const caller = secret && resolver ? await resolver(secret, clientAddress) : null;
     if (!caller) {
       await this.failures.recordFailure(clientAddress);
+      if (prefix && resolver) await onRefused?.(prefix);
       throw invalidBearer(secret ? 'Invalid, expired or revoked token' : 'The Authorization header must be "Bearer <token>"');
     }
     return caller;

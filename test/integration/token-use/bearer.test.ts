@@ -116,6 +116,16 @@ describe('bearer access with access tokens', () => {
     expect(malformed).toEqual([]);
   });
 
+  it('audits a refused bearer token, with the client address and no secret', async () => {
+    const token = await issueToken(server, owner.token, { scopes: ['api'] });
+    ok(await server.gql('mutation($id: ID!) { revokeAccessToken(input: { id: $id }) { accessToken { id } } }', { id: token.id }, owner.token));
+    const response = await server.gql('{ viewer { authMethod } }', {}, token.secret);
+    const requestId = response.headers.get('x-request-id');
+    const event = await server.db.manager.findOneByOrFail(AuditEventEntity, { requestId: requestId! });
+    expect(event).toMatchObject({ action: 'authenticate', outcome: 'DENIED', reason: 'UNAUTHENTICATED', actorId: null, clientAddress: '127.0.0.1' });
+    expect(JSON.stringify(event)).not.toContain(token.secret.split('_')[1]);
+  });
+
   it('refuses a revoked token on the very next request', async () => {
     const token = await issueToken(server, owner.token, { scopes: ['api'] });
     expect((await server.gql(VIEWER, {}, token.secret)).status).toBe(200);
