@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { AuditService } from './core/audit/audit.service';
-import { FailureThrottle } from './core/auth/failure-throttle';
+import { FailureThrottle, throttleStoreFor } from './core/auth/failure-throttle';
 import { LoginThrottle } from './core/auth/login-throttle';
 import { ResourceType } from './core/authorization/role';
 import { AppConfig } from './core/config/config';
@@ -22,8 +22,9 @@ import { UserService } from './modules/user/user.service';
 /** The stateless services of one server, wired once at start-up; each method takes the request context. */
 export function createServices(db: DataSource, config: AppConfig, pepper: string) {
   const audit = new AuditService();
+  const throttleStore = throttleStoreFor(db);
   const deletion = new ResourceDeletion();
-  const sessions = new SessionService(db, config, pepper, audit, new LoginThrottle(config));
+  const sessions = new SessionService(db, config, pepper, audit, new LoginThrottle(throttleStore, config));
   const users = new UserService(audit, sessions);
   const memberships = new MembershipService(audit);
   const tokenPolicies = new TokenPolicyService(audit);
@@ -48,7 +49,7 @@ export function createServices(db: DataSource, config: AppConfig, pepper: string
     tokenPolicies,
     accessTokens,
     accessTokenAuthenticator: new AccessTokenAuthenticator(pepper, createTokenLookup(db), lastUsed),
-    tokenAuthFailures: new FailureThrottle('token-auth', config.tokenAuthMaxFailuresPerAddress, config.tokenAuthFailureWindowSeconds),
+    tokenAuthFailures: new FailureThrottle(throttleStore, 'token-auth', config.tokenAuthMaxFailuresPerAddress, config.tokenAuthFailureWindowSeconds),
     lastUsed,
     usageRecorder,
     tokenUsage: new TokenUsageService(),

@@ -1,6 +1,6 @@
 import { AppConfig } from '../config/config';
 import { rateLimited } from '../errors/app-error';
-import { FailureThrottle } from './failure-throttle';
+import { FailureThrottle, ThrottleStore } from './failure-throttle';
 
 /**
  * Throttles password checks per account and per client address (OWASP ASVS V6.3.1):
@@ -11,9 +11,9 @@ export class LoginThrottle {
   private readonly byAccount: FailureThrottle;
   private readonly byAddress: FailureThrottle;
 
-  constructor(config: Pick<AppConfig, 'loginMaxAttemptsPerAccount' | 'loginMaxAttemptsPerAddress' | 'loginThrottleWindowSeconds'>) {
-    this.byAccount = new FailureThrottle('login-account', config.loginMaxAttemptsPerAccount, config.loginThrottleWindowSeconds);
-    this.byAddress = new FailureThrottle('login-address', config.loginMaxAttemptsPerAddress, config.loginThrottleWindowSeconds);
+  constructor(store: ThrottleStore, config: Pick<AppConfig, 'loginMaxAttemptsPerAccount' | 'loginMaxAttemptsPerAddress' | 'loginThrottleWindowSeconds'>) {
+    this.byAccount = new FailureThrottle(store, 'login-account', config.loginMaxAttemptsPerAccount, config.loginThrottleWindowSeconds);
+    this.byAddress = new FailureThrottle(store, 'login-address', config.loginMaxAttemptsPerAddress, config.loginThrottleWindowSeconds);
   }
 
   /** Throws RATE_LIMITED when the account or the address has no attempts left. */

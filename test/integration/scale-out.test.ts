@@ -1,0 +1,48 @@
+import { RunningServer, startServer } from '../../src/server';
+import { ADMIN_EMAIL, TestServer, startTestServer, testDatabase } from '../support/test-server';
+import { codeOf, loginAsAdmin, ok } from '../support/fixtures';
+import { issueToken } from '../support/token-helpers';
+
+const LOGIN = 'mutation($input: LoginInput!) { login(input: $input) { sessionToken } }';
+
+/** Two instances on one database, as behind a load balancer. */
+describe('several instances on one database', () => {
+  let first: TestServer;
+  let second: RunningServer;
+
+  beforeAll(async () => {
+    first = await startTestServer({ label: 'scale_out', env: { TESSERA_LOGIN_MAX_ATTEMPTS_PER_ACCOUNT: '3' } });
+    second = await startServer(first.config, { print: () => undefined });
+  });
+  afterAll(async () => {
+    await second.stop();
+    await first.stop();
+  });
+
+  const loginOn = async (url: string, password: string) => {
+    const response = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: LOGIN, variables: { input: { email: ADMIN_EMAIL, password } } }) });
+    return (await response.json()) as { errors?: Array<{ extensions: { code: string } }> };
+  };
+
+  it('refuses a token revoked on one instance on the other at the very next request', async () => {
+    const admin = await loginAsAdmin(first);
+    const token = await issueToken(first, admin, { scopes: ['api'], password: 'admin-password-for-tests' });
+    const viewerOnSecond = () => fetch(`${second.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token.secret}` }, body: '{"query":"{ viewer { authMethod } }"}' });
+    expect((await viewerOnSecond()).status).toBe(200);
+    ok(await first.gql('mutation($id: ID!) { revokeAccessToken(input: { id: $id }) { accessToken { id } } }', { id: token.id }, admin));
+    expect((await viewerOnSecond()).status).toBe(401);
+  });
+
+  it(testDatabase() === 'mysql' ? 'shares sign-in failure counts: the other instance refuses after at most one more failure' : 'counts sign-in failures per instance on SQLite (one instance is the supported setup)', async () => {
+    for (let i = 0; i < 3; i += 1) expect((await loginOn(first.url, 'wrong-password-attempt'))).toMatchObject({ errors: [{ extensions: { code: 'UNAUTHENTICATED' } }] });
+    expect(codeOf({ status: 200, headers: new Headers(), errors: (await loginOn(first.url, 'wrong-password-attempt')).errors as never })).toBe('RATE_LIMITED');
+    const next = await loginOn(second.url, 'wrong-password-attempt');
+    const after = await loginOn(second.url, 'wrong-password-attempt');
+    if (testDatabase() === 'mysql') {
+      expect(next.errors?.[0].extensions.code).toBe('UNAUTHENTICATED');
+      expect(after.errors?.[0].extensions.code).toBe('RATE_LIMITED');
+    } else {
+      expect([next, after].map((r) => r.errors?.[0].extensions.code)).toEqual(['UNAUTHENTICATED', 'UNAUTHENTICATED']);
+    }
+  });
+});
