@@ -28,6 +28,7 @@ import { SECRET_PREFIXES } from './core/secrets/secret-format';
 import { createLoaders } from './loaders';
 import { ACCESS_TOKEN_PREFIXES } from './modules/access-token/access-token.service';
 import { INTROSPECTION_PATH, createIntrospectionHandler } from './modules/introspection/introspection.handler';
+import { REVOCATION_PATH, TOKEN_PATH, createRevocationHandler, createTokenHandler } from './modules/refresh-token/oauth-endpoints.handler';
 import { tokenUsagePlugin } from './modules/token-usage/usage.plugin';
 import { Services } from './services';
 
@@ -61,7 +62,7 @@ export interface TesseraApp {
   apollo: ApolloServer<RequestContext>;
 }
 
-/** The HTTP surface on one port: /graphql, /healthz, /readyz and /metrics through Express, and /oauth/introspect. */
+/** The HTTP surface on one port: /graphql, /healthz, /readyz and /metrics through Express, and /oauth/introspect, /oauth/token and /oauth/revoke. */
 export async function createApp(config: AppConfig, db: DataSource, schema: GraphQLSchema, services: Services): Promise<TesseraApp> {
   const metrics = new Metrics();
   const countRequest = metrics.counter('tessera_http_requests_total', 'HTTP requests by route and status.');
@@ -164,11 +165,30 @@ export async function createApp(config: AppConfig, db: DataSource, schema: Graph
     clientAddress,
     countResult: metrics.counter('tessera_introspections_total', 'Introspection answers by result (active, inactive, refused).'),
   });
+  const oauthContext = (req: IncomingMessage): RequestContext => {
+    const given = req.headers['x-request-id'];
+    return {
+      requestId: typeof given === 'string' && REQUEST_ID_PATTERN.test(given) ? given : randomUUID(),
+      clientAddress: clientAddress(req),
+      caller: null,
+      db,
+      config,
+      services,
+      loaders: createLoaders(db),
+      transaction,
+    };
+  };
+  // The OAuth endpoints of RFC 6749 §6 and RFC 7009, on the same lean path as introspection.
+  const oauthEndpoints: Record<string, { route: string; handle: RequestListener }> = {
+    [INTROSPECTION_PATH]: { route: 'introspect', handle: introspect },
+    [TOKEN_PATH]: { route: 'token', handle: createTokenHandler({ contextFor: oauthContext }) },
+    [REVOCATION_PATH]: { route: 'revoke', handle: createRevocationHandler({ contextFor: oauthContext }) },
+  };
   const handler: RequestListener = (req, res) => {
-    const isIntrospection = req.method === 'POST' && req.url === INTROSPECTION_PATH;
-    const route = isIntrospection ? 'introspect' : req.url?.startsWith('/graphql') ? 'graphql' : 'other';
+    const oauth = req.method === 'POST' && req.url ? oauthEndpoints[req.url] : undefined;
+    const route = oauth ? oauth.route : req.url?.startsWith('/graphql') ? 'graphql' : 'other';
     res.on('finish', () => countRequest({ route, status: String(res.statusCode) }));
-    if (isIntrospection) introspect(req, res);
+    if (oauth) oauth.handle(req, res);
     else app(req, res);
   };
   return { handler, apollo };

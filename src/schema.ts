@@ -14,6 +14,7 @@ import {
 } from './modules/access-token/access-token.resolver';
 import { GroupResolver } from './modules/group/group.resolver';
 import { MembershipResolver } from './modules/membership/membership.resolver';
+import { OAuthClientResolver } from './modules/oauth-client/oauth-client.resolver';
 import { OrganizationResolver } from './modules/organization/organization.resolver';
 import { ProjectResolver } from './modules/project/project.resolver';
 import { SessionResolver } from './modules/session/session.resolver';
@@ -40,6 +41,7 @@ const RESOLVERS = [
   OrganizationTokenPolicyResolver,
   AccessTokenUsageResolver,
   ViewerAccessTokenResolver,
+  OAuthClientResolver,
 ] as const;
 
 /** Builds the code-first schema: class-validator on every input, access rules enforced on every root field. */

@@ -6,10 +6,13 @@ import { ResourceType } from './core/authorization/role';
 import { AppConfig } from './core/config/config';
 import { ResourceDeletion } from './core/lifecycle/resource-deletion';
 import { AccessTokenAuthenticator } from './modules/access-token/access-token.authenticator';
+import { AccessTokenKind } from './modules/access-token/access-token.entity';
 import { AccessTokenService } from './modules/access-token/access-token.service';
 import { createTokenLookup } from './modules/access-token/token-lookup';
 import { GroupService } from './modules/group/group.service';
 import { MembershipService } from './modules/membership/membership.service';
+import { OAuthClientService } from './modules/oauth-client/oauth-client.service';
+import { RefreshTokenService } from './modules/refresh-token/refresh-token.service';
 import { OrganizationService } from './modules/organization/organization.service';
 import { ProjectService } from './modules/project/project.service';
 import { SessionService } from './modules/session/session.service';
@@ -29,6 +32,8 @@ export function createServices(db: DataSource, config: AppConfig, pepper: string
   const memberships = new MembershipService(audit);
   const tokenPolicies = new TokenPolicyService(audit);
   const accessTokens = new AccessTokenService(pepper, audit, sessions, tokenPolicies);
+  const refreshTokens = new RefreshTokenService(pepper, audit, accessTokens);
+  accessTokens.registerKind(AccessTokenKind.CLIENT, refreshTokens);
   const lastUsed = new LastUsedTracker(db);
   const usageRecorder = new UsageRecorder(db, {
     maxBuffered: config.usageBufferMax,
@@ -36,6 +41,7 @@ export function createServices(db: DataSource, config: AppConfig, pepper: string
     retentionDays: config.usageRetentionDays,
   });
   users.onDeactivation((tx, ctx, user) => accessTokens.revokeAllOfOwner(tx, ctx, user));
+  users.onDeactivation((tx, ctx, user) => refreshTokens.revokeAllOfOwner(tx, ctx, user));
   deletion.register((tx, _ctx, resources) => accessTokens.deleteForResources(tx, resources));
   deletion.register((tx, _ctx, resources) => memberships.deleteForResources(tx, resources));
   deletion.register((tx, _ctx, resources) =>
@@ -48,6 +54,8 @@ export function createServices(db: DataSource, config: AppConfig, pepper: string
     memberships,
     tokenPolicies,
     accessTokens,
+    refreshTokens,
+    oauthClients: new OAuthClientService(audit, refreshTokens),
     accessTokenAuthenticator: new AccessTokenAuthenticator(pepper, createTokenLookup(db), lastUsed),
     tokenAuthFailures: new FailureThrottle(throttleStore, 'token-auth', config.tokenAuthMaxFailuresPerAddress, config.tokenAuthFailureWindowSeconds),
     lastUsed,

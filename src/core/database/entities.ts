@@ -2,8 +2,10 @@ import { AuditEventEntity } from '../audit/audit-event.entity';
 import { AccessTokenEntity } from '../../modules/access-token/access-token.entity';
 import { GroupEntity } from '../../modules/group/group.entity';
 import { MembershipEntity } from '../../modules/membership/membership.entity';
+import { OAuthClientEntity } from '../../modules/oauth-client/oauth-client.entity';
 import { OrganizationEntity } from '../../modules/organization/organization.entity';
 import { ProjectEntity } from '../../modules/project/project.entity';
+import { RefreshTokenEntity } from '../../modules/refresh-token/refresh-token.entity';
 import { SessionEntity } from '../../modules/session/session.entity';
 import { TokenPolicyEntity } from '../../modules/token-policy/token-policy.entity';
 import { TokenUsageEntity } from '../../modules/token-usage/token-usage.entity';
@@ -21,4 +23,6 @@ export const ENTITIES = [
   AccessTokenEntity,
   TokenPolicyEntity,
   TokenUsageEntity,
+  OAuthClientEntity,
+  RefreshTokenEntity,
 ];

@@ -14,6 +14,7 @@ export enum AccessTokenLevel {
 export enum AccessTokenKind {
   ACCESS = 'ACCESS',
   EXPOSE = 'EXPOSE',
+  CLIENT = 'CLIENT',
 }
 
 registerEnumType(AccessTokenLevel, {
@@ -33,6 +34,7 @@ registerEnumType(AccessTokenKind, {
   valuesConfig: {
     ACCESS: { description: 'A general API access token (DataHUB, Explorer, POD Aggregator).' },
     EXPOSE: { description: 'A personal token that exposes data through an API (DataChain "Expose").' },
+    CLIENT: { description: 'A personal token for an OAuth client (DataChain "Client", e.g. PyDC), issued with a refresh token and renewed at `POST /oauth/token`.' },
   },
 });
 

@@ -23,6 +23,23 @@ import { CreateAccessTokenInput } from './dto/create-access-token.input';
 export interface IssuedAccessToken {
   accessToken: AccessTokenEntity;
   secret: string;
+  /** CLIENT tokens: the refresh token's secret and expiry (null when offline). */
+  refreshToken?: string;
+  refreshTokenExpiresAt?: Date | null;
+}
+
+/** The columns a caller of `insert` gives; the secret's hash, hint and the state columns are set there. */
+export type NewAccessTokenFields = Omit<AccessTokenEntity, 'id' | 'tokenHash' | 'hint' | 'createdAt' | 'revokedAt' | 'revokedById' | 'revocationReason' | 'lastUsedAt' | 'lastUsedAddresses' | 'replacedByTokenId' | 'assignId' | 'owner'>;
+
+/**
+ * Issuing rules of a token kind that needs more than the common ones (CLIENT tokens: an OAuth
+ * client, its access-token lifetime, and a refresh token), registered with `registerKind`.
+ */
+export interface TokenKindIssuer {
+  /** Checks the kind's input before anything is written; returns the access token's expiry. */
+  prepare(ctx: RequestContext, input: CreateAccessTokenInput): Promise<{ expiresAt: Date | null }>;
+  /** Runs in the create transaction once the access token is inserted; returns what the caller gets. */
+  issued(tx: EntityManager, ctx: RequestContext, issued: IssuedAccessToken, input: CreateAccessTokenInput): Promise<IssuedAccessToken>;
 }
 
 const LEVEL_OF_RESOURCE: Record<ResourceType, AccessTokenLevel> = {
@@ -33,6 +50,7 @@ const LEVEL_OF_RESOURCE: Record<ResourceType, AccessTokenLevel> = {
 
 export function secretPrefixOf(level: AccessTokenLevel, kind: AccessTokenKind): SecretPrefix {
   if (kind === AccessTokenKind.EXPOSE) return SECRET_PREFIXES.exposeToken;
+  if (kind === AccessTokenKind.CLIENT) return SECRET_PREFIXES.clientAccessToken;
   switch (level) {
     case AccessTokenLevel.PERSONAL:
       return SECRET_PREFIXES.personalAccessToken;
@@ -51,6 +69,7 @@ export const ACCESS_TOKEN_PREFIXES: SecretPrefix[] = [
   SECRET_PREFIXES.groupAccessToken,
   SECRET_PREFIXES.projectAccessToken,
   SECRET_PREFIXES.exposeToken,
+  SECRET_PREFIXES.clientAccessToken,
 ];
 
 // Sort stand-ins for missing dates: no expiry sorts as the latest, never used as the earliest.
@@ -84,6 +103,7 @@ function sortKeyOf(db: DataSource, filter: AccessTokenFilterArgs): SortKey<Acces
 export const REVOKED_BY_ROTATION = 'rotated';
 export const REVOKED_BY_OWNER_DEACTIVATION = 'owner deactivated';
 export const REVOKED_BY_REUSE = 'rotated token reused: chain revoked';
+export const REVOKED_BY_REFRESH_REUSE = 'refresh token reused: family revoked';
 
 /**
  * Access tokens at four levels: create (with a technical user for resource tokens), revoke,
@@ -99,12 +119,22 @@ export class AccessTokenService {
     private readonly policies: TokenPolicyService,
   ) {}
 
+  private readonly kindIssuers = new Map<AccessTokenKind, TokenKindIssuer>();
+
+  /** Hands the kind-specific part of `create` for `kind` to `issuer`. */
+  registerKind(kind: AccessTokenKind, issuer: TokenKindIssuer): void {
+    this.kindIssuers.set(kind, issuer);
+  }
+
   async create(ctx: RequestContext, input: CreateAccessTokenInput): Promise<IssuedAccessToken> {
     const caller = requireCaller(ctx);
     const resource = this.namedResource(input);
     const level = resource ? LEVEL_OF_RESOURCE[resource.type] : AccessTokenLevel.PERSONAL;
     const kind = input.kind ?? AccessTokenKind.ACCESS;
-    if (kind === AccessTokenKind.EXPOSE && level !== AccessTokenLevel.PERSONAL) throw badInput('input.kind', 'EXPOSE tokens are personal', 'personalOnly');
+    if ((kind === AccessTokenKind.EXPOSE || kind === AccessTokenKind.CLIENT) && level !== AccessTokenLevel.PERSONAL) throw badInput('input.kind', `${kind} tokens are personal`, 'personalOnly');
+    if (kind !== AccessTokenKind.CLIENT && input.oauthClientId != null) throw badInput('input.oauthClientId', 'only CLIENT tokens have an OAuth client', 'clientOnly');
+    if (kind !== AccessTokenKind.CLIENT && input.offline != null) throw badInput('input.offline', 'only CLIENT tokens have a refresh token', 'clientOnly');
+    const kindIssuer = this.kindIssuers.get(kind);
     if (!resource && caller.accessTokenId) throw forbidden('An access token cannot create personal tokens; sign in to do so');
     if (!resource && input.role) throw badInput('input.role', 'personal tokens act with your own roles and take none', 'resourceOnly');
 
@@ -118,11 +148,11 @@ export class AccessTokenService {
     const policy = path ? await this.policies.find(ctx.db.manager, path.organizationId) : null;
     const scopes = checkScopes(level, input.scopes, policy, minting);
     const role = path ? checkRole(await callerRoleOn(ctx, path), input.role ?? Role.VIEWER) : null;
-    const expiresAt = resolveExpiry(input.expiresAt, policy, minting);
+    const expiresAt = kindIssuer ? (await kindIssuer.prepare(ctx, input)).expiresAt : resolveExpiry(input.expiresAt, policy, minting);
 
     return ctx.transaction(async (tx) => {
       const ownerId = path ? await this.createTechnicalUser(tx, input.name, path, role!) : caller.user.id;
-      const issued = await this.insertToken(tx, {
+      const inserted = await this.insert(tx, {
         level,
         kind,
         name: input.name.trim(),
@@ -137,6 +167,7 @@ export class AccessTokenService {
         expiresAt,
         previousTokenId: null,
       });
+      const issued = kindIssuer ? await kindIssuer.issued(tx, ctx, inserted, input) : inserted;
       await this.audit.record(tx, ctx, {
         action: 'createAccessToken',
         targetType: 'AccessToken',
@@ -166,7 +197,7 @@ export class AccessTokenService {
       const token = await this.lock(tx, id);
       if (!token.revokedAt) return token;
       if (token.replacedByTokenId) throw conflict('A rotated token cannot be restored; its successor replaces it');
-      if (token.revocationReason === REVOKED_BY_OWNER_DEACTIVATION || token.revocationReason === REVOKED_BY_REUSE) {
+      if (token.revocationReason === REVOKED_BY_OWNER_DEACTIVATION || token.revocationReason === REVOKED_BY_REUSE || token.revocationReason === REVOKED_BY_REFRESH_REUSE) {
         throw conflict(`A token revoked because "${token.revocationReason}" stays revoked; create a new one`);
       }
       const owner = await tx.findOneOrFail(UserEntity, { where: { id: token.ownerId } });
@@ -187,6 +218,7 @@ export class AccessTokenService {
   async rotate(ctx: RequestContext, id: string, requestedExpiry: Date | null | undefined): Promise<IssuedAccessToken> {
     const outcome = await ctx.transaction(async (tx) => {
       const token = await this.lock(tx, id);
+      if (token.kind === AccessTokenKind.CLIENT) throw conflict('A CLIENT token is renewed by its OAuth client at POST /oauth/token, not rotated');
       const minting = await this.mintingToken(ctx, requireCaller(ctx));
       checkRotation(token.level, tokenScopes(token), minting);
       if (token.replacedByTokenId) {
@@ -199,7 +231,7 @@ export class AccessTokenService {
       const policy = token.organizationId ? await this.policies.find(tx, token.organizationId) : null;
       checkScopesStillAllowed(tokenScopes(token), policy);
       const expiresAt = resolveRotationExpiry(token, requestedExpiry, policy, minting);
-      const issued = await this.insertToken(tx, {
+      const issued = await this.insert(tx, {
         level: token.level,
         kind: token.kind,
         name: token.name,
@@ -355,7 +387,8 @@ export class AccessTokenService {
     return technicalUser.id;
   }
 
-  private async insertToken(tx: EntityManager, fields: Omit<AccessTokenEntity, 'id' | 'tokenHash' | 'hint' | 'createdAt' | 'revokedAt' | 'revokedById' | 'revocationReason' | 'lastUsedAt' | 'lastUsedAddresses' | 'replacedByTokenId' | 'assignId' | 'owner'>): Promise<IssuedAccessToken> {
+  /** Inserts a token with a new secret of its kind and level, inside the caller's transaction. */
+  async insert(tx: EntityManager, fields: NewAccessTokenFields): Promise<IssuedAccessToken> {
     const secret = generateSecret(secretPrefixOf(fields.level, fields.kind));
     const accessToken = await tx.save(
       Object.assign(new AccessTokenEntity(), {

@@ -14,6 +14,12 @@ export class AccessTokenSecretPayload {
 
   @Field({ description: 'The secret, to send as `Authorization: Bearer <secret>`. Shown only in this response: copy it now.' })
   secret: string;
+
+  @Field(() => String, { nullable: true, description: 'CLIENT tokens: the refresh token, to send as `refresh_token` to `POST /oauth/token` for a new pair. Shown only in this response: copy it now. Null for other kinds.' })
+  refreshToken?: string | null;
+
+  @Field(() => Date, { nullable: true, description: 'CLIENT tokens: when the refresh token stops working (refreshing does not extend it); null for an offline refresh token and for other kinds.' })
+  refreshTokenExpiresAt?: Date | null;
 }
 
 @ObjectType({ description: 'The result of revoking or restoring an access token.' })

@@ -1,4 +1,5 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
+import { readForm, writeJson } from '../../core/http/form';
 import { FailureThrottle } from '../../core/auth/failure-throttle';
 import { bearerSecret } from '../../core/auth/bearer';
 import { Scope } from '../../core/authorization/scopes';
@@ -11,7 +12,6 @@ import { TokenUsageOutcome } from '../token-usage/token-usage.entity';
 import { UsageRecorder } from '../token-usage/usage.recorder';
 
 export const INTROSPECTION_PATH = '/oauth/introspect';
-const MAX_BODY_BYTES = 10 * 1024;
 
 const isAccessTokenSecret = (secret: string): boolean => {
   const prefix = parseSecret(secret);
@@ -38,42 +38,9 @@ function introspectionOf(record: TokenRecord) {
   };
 }
 
-function writeJson(res: ServerResponse, status: number, body: Record<string, unknown>, headers: Record<string, string> = {}): void {
-  const json = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(json),
-    'cache-control': 'no-store',
-    pragma: 'no-cache',
-    ...headers,
-  });
-  res.end(json);
-}
-
 function challenge(error: string): Record<string, string> {
   const scope = error === 'insufficient_scope' ? `, scope="${Scope.INTROSPECT}"` : '';
   return { 'www-authenticate': `Bearer realm="tessera", error="${error}"${scope}` };
-}
-
-function readForm(req: IncomingMessage): Promise<URLSearchParams | null> {
-  return new Promise((resolve, reject) => {
-    if (!(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
-      req.resume();
-      resolve(null);
-      return;
-    }
-    let body = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk: string) => {
-      body += chunk;
-      if (body.length > MAX_BODY_BYTES) {
-        req.destroy();
-        resolve(null);
-      }
-    });
-    req.on('end', () => resolve(new URLSearchParams(body)));
-    req.on('error', reject);
-  });
 }
 
 export interface IntrospectionDeps {

@@ -2,6 +2,7 @@ import { Identity1795456949030 } from './1795456949030-Identity';
 import { AccessTokens1795457664514 } from './1795457664514-AccessTokens';
 import { TokenUsage1795457979783 } from './1795457979783-TokenUsage';
 import { TokenUsageCount1795459974489 } from './1795459974489-TokenUsageCount';
+import { ClientTokens1795461530389 } from './1795461530389-ClientTokens';
 
 /** Applied in order; scripts/generate-migration.sh adds each new migration here. */
-export const SQLITE_MIGRATIONS = [Identity1795456949030, AccessTokens1795457664514, TokenUsage1795457979783, TokenUsageCount1795459974489];
+export const SQLITE_MIGRATIONS = [Identity1795456949030, AccessTokens1795457664514, TokenUsage1795457979783, TokenUsageCount1795459974489, ClientTokens1795461530389];

@@ -1,5 +1,5 @@
 import { Field, ID, InputType } from 'type-graphql';
-import { ArrayMaxSize, ArrayMinSize, IsOptional, IsUUID, Length, Matches, MaxLength } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsBoolean, IsOptional, IsUUID, Length, Matches, MaxLength } from 'class-validator';
 import { Role } from '../../../core/authorization/role';
 import { PASSWORD_MAX_LENGTH } from '../../user/user.types';
 import { AccessTokenKind } from '../access-token.entity';
@@ -31,9 +31,19 @@ export class CreateAccessTokenInput {
   @IsUUID()
   projectId?: string;
 
-  @Field(() => AccessTokenKind, { nullable: true, description: 'ACCESS (default), or EXPOSE for a personal DataChain expose token.' })
+  @Field(() => AccessTokenKind, { nullable: true, description: 'ACCESS (default), EXPOSE for a personal DataChain expose token, or CLIENT for a personal token of an OAuth client (with a refresh token).' })
   @IsOptional()
   kind?: AccessTokenKind;
+
+  @Field(() => ID, { nullable: true, description: 'The OAuth client (its `id`, see `oauthClients`) of a CLIENT token: required for CLIENT tokens, refused for others.' })
+  @IsOptional()
+  @IsUUID()
+  oauthClientId?: string;
+
+  @Field({ nullable: true, description: 'CLIENT tokens only: true for an offline refresh token, which has no expiry (default false).' })
+  @IsOptional()
+  @IsBoolean()
+  offline?: boolean;
 
   @Field(() => [String], { description: 'What the token may do; see `accessTokenScopes` for what each level offers.' })
   @ArrayMinSize(1)
@@ -45,7 +55,7 @@ export class CreateAccessTokenInput {
   @IsOptional()
   role?: Role;
 
-  @Field(() => Date, { nullable: true, description: 'Expiry; omit for the default of 30 days from now, send null for no expiry (if the policy allows).' })
+  @Field(() => Date, { nullable: true, description: "Expiry; omit for the default of 30 days from now, send null for no expiry (if the policy allows). CLIENT tokens take none: they expire after their OAuth client's access-token lifetime." })
   @IsOptional()
   expiresAt?: Date | null;
 

@@ -1,0 +1,78 @@
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { readForm, writeJson } from '../../core/http/form';
+import { RequestContext } from '../../core/context/request-context';
+import { logger } from '../../core/logging/logger';
+import { OAuthError } from './refresh-token.errors';
+
+export const TOKEN_PATH = '/oauth/token';
+export const REVOCATION_PATH = '/oauth/revoke';
+
+export interface OAuthEndpointDeps {
+  /** A request context without a caller (the OAuth endpoints authenticate by the token presented). */
+  contextFor: (req: IncomingMessage) => RequestContext;
+}
+
+/** The form's parameters; missing, empty or repeated required ones are refused (RFC 6749 §3.2). */
+async function formOf(req: IncomingMessage, required: string[]): Promise<URLSearchParams> {
+  const form = await readForm(req);
+  if (!form) throw new OAuthError('invalid_request', 'Send the parameters form-encoded (application/x-www-form-urlencoded)');
+  const repeated = [...new Set(form.keys())].filter((key) => form.getAll(key).length > 1);
+  if (repeated.length) throw new OAuthError('invalid_request', `Repeated parameter: ${repeated.join(', ')}`);
+  const missing = required.filter((key) => !form.get(key));
+  if (missing.length) throw new OAuthError('invalid_request', `Missing parameter: ${missing.join(', ')}`);
+  return form;
+}
+
+/** Runs an OAuth endpoint: OAuth errors answer RFC 6749 §5.2 JSON, anything else is logged and masked. */
+function endpoint(name: string, handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (res.headersSent) return;
+      if (error instanceof OAuthError) {
+        req.resume();
+        writeJson(res, error.status, { error: error.error, error_description: error.description });
+        return;
+      }
+      logger.error(`${name} failed`, { error: error instanceof Error ? error.stack ?? error.message : String(error) });
+      writeJson(res, 500, { error: 'server_error' });
+    });
+  };
+}
+
+/**
+ * `POST /oauth/token`: the refresh grant of RFC 6749 §6 for CLIENT tokens, form-encoded
+ * (`grant_type=refresh_token`, `client_id`, `refresh_token`). Answers a new access token and a new
+ * refresh token (RFC 6749 §5.1); the presented refresh token is spent. Lean node:http, like
+ * introspection.
+ */
+export function createTokenHandler(deps: OAuthEndpointDeps): (req: IncomingMessage, res: ServerResponse) => void {
+  return endpoint('token endpoint', async (req, res) => {
+    const form = await formOf(req, ['grant_type']);
+    if (form.get('grant_type') !== 'refresh_token') throw new OAuthError('unsupported_grant_type', 'Only grant_type=refresh_token is supported');
+    const missing = ['client_id', 'refresh_token'].filter((key) => !form.get(key));
+    if (missing.length) throw new OAuthError('invalid_request', `Missing parameter: ${missing.join(', ')}`);
+    const ctx = deps.contextFor(req);
+    const pair = await ctx.services.refreshTokens.refresh(ctx, form.get('client_id')!, form.get('refresh_token')!);
+    writeJson(res, 200, {
+      access_token: pair.accessToken,
+      token_type: 'Bearer',
+      expires_in: pair.expiresInSeconds,
+      refresh_token: pair.refreshToken,
+      ...(pair.refreshTokenExpiresAt ? { refresh_expires_in: Math.max(0, Math.floor((pair.refreshTokenExpiresAt.getTime() - Date.now()) / 1000)) } : {}),
+      scope: pair.scope,
+    });
+  });
+}
+
+/**
+ * `POST /oauth/revoke` (RFC 7009): `token` (a refresh token or an access token), optional
+ * `token_type_hint` (not needed: the prefix tells) and `client_id`. Answers 200 for unknown tokens.
+ */
+export function createRevocationHandler(deps: OAuthEndpointDeps): (req: IncomingMessage, res: ServerResponse) => void {
+  return endpoint('revocation endpoint', async (req, res) => {
+    const form = await formOf(req, ['token']);
+    const ctx = deps.contextFor(req);
+    await ctx.services.refreshTokens.revokePresented(ctx, form.get('token')!, form.get('client_id') || null);
+    writeJson(res, 200, {});
+  });
+}

@@ -1,0 +1,216 @@
+import { EntityManager, In, IsNull } from 'typeorm';
+import { AuditService } from '../../core/audit/audit.service';
+import { RequestContext } from '../../core/context/request-context';
+import { newId } from '../../core/database/ids';
+import { forUpdate } from '../../core/database/transaction';
+import { badInput, notFound } from '../../core/errors/app-error';
+import { SECRET_PREFIXES, generateSecret, hashSecret, parseSecret, secretHint } from '../../core/secrets/secret-format';
+import { AccessTokenEntity, AccessTokenKind } from '../access-token/access-token.entity';
+import { ACCESS_TOKEN_PREFIXES, AccessTokenService, IssuedAccessToken, REVOKED_BY_OWNER_DEACTIVATION, REVOKED_BY_REFRESH_REUSE, TokenKindIssuer } from '../access-token/access-token.service';
+import { CreateAccessTokenInput } from '../access-token/dto/create-access-token.input';
+import { OAuthClientEntity } from '../oauth-client/oauth-client.entity';
+import { UserEntity, isUserUsable } from '../user/user.entity';
+import { OAuthError, invalidGrant } from './refresh-token.errors';
+import { RefreshTokenEntity } from './refresh-token.entity';
+
+const DAY_MS = 24 * 3600 * 1000;
+
+export const REVOKED_BY_REFRESH = 'refreshed';
+export const REVOKED_BY_CLIENT = 'revoked by the client';
+export const REVOKED_BY_CLIENT_DELETION = 'OAuth client deleted';
+
+/** What `POST /oauth/token` answers for a successful refresh (RFC 6749 §5.1). */
+export interface RefreshedPair {
+  accessToken: string;
+  expiresInSeconds: number;
+  refreshToken: string;
+  refreshTokenExpiresAt: Date | null;
+  scope: string;
+}
+
+/**
+ * Refresh tokens of CLIENT access tokens: issued with the access token, renewed (rotated) on every
+ * use at `POST /oauth/token`, with reuse detection over the family; revoked at `POST /oauth/revoke`,
+ * on owner deactivation and when their OAuth client is deleted.
+ */
+export class RefreshTokenService implements TokenKindIssuer {
+  constructor(
+    private readonly pepper: string,
+    private readonly audit: AuditService,
+    private readonly accessTokens: AccessTokenService,
+  ) {}
+
+  /** CLIENT tokens name an existing OAuth client and expire after its access-token lifetime. */
+  async prepare(ctx: RequestContext, input: CreateAccessTokenInput): Promise<{ expiresAt: Date | null }> {
+    if (!input.oauthClientId) throw badInput('input.oauthClientId', 'choose the OAuth client of a CLIENT token', 'isNotEmpty');
+    if (input.expiresAt !== undefined) throw badInput('input.expiresAt', "a CLIENT token expires after its OAuth client's access-token lifetime", 'clientLifetime');
+    const client = await ctx.db.manager.findOne(OAuthClientEntity, { where: { id: input.oauthClientId } });
+    if (!client) throw notFound('OAuth client');
+    return { expiresAt: new Date(Date.now() + client.accessTokenLifetimeSeconds * 1000) };
+  }
+
+  /** Issues the refresh token of a new CLIENT token, in the token's create transaction. */
+  async issued(tx: EntityManager, ctx: RequestContext, issued: IssuedAccessToken, input: CreateAccessTokenInput): Promise<IssuedAccessToken> {
+    const client = await tx.findOne(OAuthClientEntity, { where: { id: input.oauthClientId! } });
+    if (!client) throw notFound('OAuth client');
+    const expiresAt = input.offline ? null : new Date(Date.now() + client.refreshTokenLifetimeDays * DAY_MS);
+    const id = newId();
+    const refreshToken = await this.insert(tx, { id, familyId: id, accessTokenId: issued.accessToken.id, oauthClientId: client.id, ownerId: issued.accessToken.ownerId, expiresAt });
+    await this.audit.record(tx, ctx, {
+      action: 'issueRefreshToken',
+      targetType: 'AccessToken',
+      targetId: issued.accessToken.id,
+      detail: { refreshTokenId: id, oauthClientId: client.id, clientId: client.clientId, offline: expiresAt === null, expiresAt: expiresAt?.toISOString() ?? null },
+    });
+    return { ...issued, refreshToken, refreshTokenExpiresAt: expiresAt };
+  }
+
+  /**
+   * The refresh grant (RFC 6749 §6) in one transaction: a new access token with the same settings
+   * and a new expiry, the old one revoked; a new refresh token with the family's expiry, the old one
+   * spent. A spent refresh token presented again revokes the whole family and is refused.
+   */
+  async refresh(ctx: RequestContext, clientId: string, presented: string): Promise<RefreshedPair> {
+    const client = await this.clientOrRefuse(ctx, clientId);
+    if (parseSecret(presented) !== SECRET_PREFIXES.refreshToken) throw invalidGrant();
+    const tokenHash = hashSecret(presented, this.pepper);
+    const outcome = await ctx.transaction(async (tx) => {
+      const current = await forUpdate(tx.createQueryBuilder(RefreshTokenEntity, 'refresh')).where('refresh.tokenHash = :tokenHash', { tokenHash }).getOne();
+      if (!current) return { refused: invalidGrant() };
+      if (current.oauthClientId !== client.id) return { refused: invalidGrant('The refresh token was issued to another client') };
+      const owner = await tx.findOneOrFail(UserEntity, { where: { id: current.ownerId } });
+      const actor = this.actingAs(ctx, owner);
+      if (current.replacedByRefreshTokenId) {
+        const revoked = await this.revokeFamily(tx, actor, current.familyId, REVOKED_BY_REFRESH_REUSE);
+        await this.audit.record(tx, actor, { action: 'refreshAccessToken', targetType: 'AccessToken', targetId: current.accessTokenId, detail: { reuseDetected: true, refreshTokenId: current.id, revokedAccessTokens: revoked } });
+        return { refused: invalidGrant('The refresh token was already used; its tokens are revoked') };
+      }
+      const now = new Date();
+      if (current.revokedAt || (current.expiresAt && current.expiresAt.getTime() <= now.getTime())) return { refused: invalidGrant() };
+      if (!isUserUsable(owner, now)) return { refused: invalidGrant("The token owner's account is inactive") };
+      const previous = await tx.findOne(AccessTokenEntity, { where: { id: current.accessTokenId } });
+      if (!previous || previous.revokedAt) return { refused: invalidGrant('The access token of this refresh token is revoked') };
+
+      const next = await this.accessTokens.insert(tx, {
+        level: previous.level,
+        kind: previous.kind,
+        name: previous.name,
+        description: previous.description,
+        scopeList: previous.scopeList,
+        role: previous.role,
+        resourceType: previous.resourceType,
+        resourceId: previous.resourceId,
+        organizationId: previous.organizationId,
+        ownerId: previous.ownerId,
+        createdById: previous.createdById,
+        expiresAt: new Date(now.getTime() + client.accessTokenLifetimeSeconds * 1000),
+        previousTokenId: previous.id,
+      });
+      await tx.update(AccessTokenEntity, { id: previous.id }, { revokedAt: now, revokedById: owner.id, revocationReason: REVOKED_BY_REFRESH, replacedByTokenId: next.accessToken.id });
+      const id = newId();
+      const refreshToken = await this.insert(tx, { id, familyId: current.familyId, accessTokenId: next.accessToken.id, oauthClientId: client.id, ownerId: owner.id, expiresAt: current.expiresAt });
+      await tx.update(RefreshTokenEntity, { id: current.id }, { replacedByRefreshTokenId: id });
+      await this.audit.record(tx, actor, {
+        action: 'refreshAccessToken',
+        targetType: 'AccessToken',
+        targetId: next.accessToken.id,
+        detail: { previousTokenId: previous.id, refreshTokenId: id, previousRefreshTokenId: current.id, clientId: client.clientId },
+      });
+      return {
+        pair: {
+          accessToken: next.secret,
+          expiresInSeconds: client.accessTokenLifetimeSeconds,
+          refreshToken,
+          refreshTokenExpiresAt: current.expiresAt,
+          scope: previous.scopeList,
+        },
+      };
+    });
+    if ('refused' in outcome) throw outcome.refused;
+    return outcome.pair;
+  }
+
+  /**
+   * Token revocation (RFC 7009) by whoever holds the token: a refresh token revokes its family and
+   * their access tokens; an access token revokes itself. Unknown tokens change nothing.
+   */
+  async revokePresented(ctx: RequestContext, presented: string, clientId: string | null): Promise<void> {
+    const client = clientId === null ? null : await this.clientOrRefuse(ctx, clientId);
+    const prefix = parseSecret(presented);
+    if (!prefix) return;
+    const tokenHash = hashSecret(presented, this.pepper);
+    if (prefix === SECRET_PREFIXES.refreshToken) {
+      await ctx.transaction(async (tx) => {
+        const refresh = await forUpdate(tx.createQueryBuilder(RefreshTokenEntity, 'refresh')).where('refresh.tokenHash = :tokenHash', { tokenHash }).getOne();
+        if (!refresh) return;
+        if (client && refresh.oauthClientId !== client.id) throw new OAuthError('unauthorized_client', 'The token was issued to another client');
+        const actor = this.actingAs(ctx, await tx.findOneOrFail(UserEntity, { where: { id: refresh.ownerId } }));
+        const revoked = await this.revokeFamily(tx, actor, refresh.familyId, REVOKED_BY_CLIENT);
+        await this.audit.record(tx, actor, { action: 'revokeRefreshToken', targetType: 'AccessToken', targetId: refresh.accessTokenId, detail: { refreshTokenId: refresh.id, revokedAccessTokens: revoked } });
+      });
+      return;
+    }
+    if (!ACCESS_TOKEN_PREFIXES.includes(prefix)) return;
+    await ctx.transaction(async (tx) => {
+      const token = await forUpdate(tx.createQueryBuilder(AccessTokenEntity, 'token')).where('token.tokenHash = :tokenHash', { tokenHash }).getOne();
+      if (!token) return;
+      if (client && token.kind === AccessTokenKind.CLIENT && !(await tx.exists(RefreshTokenEntity, { where: { accessTokenId: token.id, oauthClientId: client.id } }))) {
+        throw new OAuthError('unauthorized_client', 'The token was issued to another client');
+      }
+      if (token.revokedAt) return;
+      const actor = this.actingAs(ctx, await tx.findOneOrFail(UserEntity, { where: { id: token.ownerId } }));
+      await tx.update(AccessTokenEntity, { id: token.id }, { revokedAt: new Date(), revokedById: token.ownerId, revocationReason: REVOKED_BY_CLIENT });
+      await this.audit.record(tx, actor, { action: 'revokeAccessToken', targetType: 'AccessToken', targetId: token.id, organizationId: token.organizationId, detail: { reason: REVOKED_BY_CLIENT, via: 'oauth/revoke' } });
+    });
+  }
+
+  /** Revokes every refresh token of a deactivated user (their access tokens are revoked by the access-token hook). */
+  async revokeAllOfOwner(tx: EntityManager, _ctx: RequestContext, user: UserEntity): Promise<void> {
+    await tx.update(RefreshTokenEntity, { ownerId: user.id, revokedAt: IsNull() }, { revokedAt: new Date(), revocationReason: REVOKED_BY_OWNER_DEACTIVATION });
+  }
+
+  /** Revokes the access tokens issued for a client that is being deleted (its refresh tokens go with it); returns how many. */
+  async revokeForClient(tx: EntityManager, ctx: RequestContext, oauthClientId: string): Promise<number> {
+    const refreshTokens = await tx.find(RefreshTokenEntity, { select: { accessTokenId: true }, where: { oauthClientId } });
+    return this.revokeAccessTokens(tx, ctx, refreshTokens.map((r) => r.accessTokenId), REVOKED_BY_CLIENT_DELETION);
+  }
+
+  private async clientOrRefuse(ctx: RequestContext, clientId: string): Promise<OAuthClientEntity> {
+    const client = await ctx.db.manager.findOne(OAuthClientEntity, { where: { clientId } });
+    if (!client) throw new OAuthError('invalid_client', 'Unknown client_id');
+    return client;
+  }
+
+  /** Revokes a family's refresh tokens and the access tokens issued with them; returns how many access tokens. */
+  private async revokeFamily(tx: EntityManager, ctx: RequestContext, familyId: string, reason: string): Promise<number> {
+    const members = await tx.find(RefreshTokenEntity, { where: { familyId } });
+    await tx.update(RefreshTokenEntity, { familyId, revokedAt: IsNull() }, { revokedAt: new Date(), revocationReason: reason });
+    return this.revokeAccessTokens(tx, ctx, members.map((m) => m.accessTokenId), reason);
+  }
+
+  private async revokeAccessTokens(tx: EntityManager, ctx: RequestContext, ids: string[], reason: string): Promise<number> {
+    const active = ids.length ? await tx.find(AccessTokenEntity, { select: { id: true }, where: { id: In(ids), revokedAt: IsNull() } }) : [];
+    if (active.length) {
+      await tx.update(AccessTokenEntity, { id: In(active.map((t) => t.id)) }, { revokedAt: new Date(), revokedById: ctx.caller?.user.id ?? null, revocationReason: reason });
+    }
+    return active.length;
+  }
+
+  private async insert(tx: EntityManager, fields: Pick<RefreshTokenEntity, 'id' | 'familyId' | 'accessTokenId' | 'oauthClientId' | 'ownerId' | 'expiresAt'>): Promise<string> {
+    const secret = generateSecret(SECRET_PREFIXES.refreshToken);
+    await tx.insert(RefreshTokenEntity, {
+      ...fields,
+      tokenHash: hashSecret(secret, this.pepper),
+      hint: secretHint(secret),
+      revokedAt: null,
+      revocationReason: null,
+      replacedByRefreshTokenId: null,
+    });
+    return secret;
+  }
+
+  /** The context of an OAuth request, acting as the token's owner (for the audit trail). */
+  private actingAs(ctx: RequestContext, owner: UserEntity): RequestContext {
+    return { ...ctx, caller: { user: owner, sessionId: null, accessTokenId: null, scopes: null } };
+  }
+}
