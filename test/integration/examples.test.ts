@@ -445,6 +445,22 @@ describe('docs/examples run against the server', () => {
       expect(idsOf((await runOk(F, 'DataChainTokens', { kind: 'ACCESS' }, user.token)).viewer.accessTokens)).toEqual([other.id]);
     });
 
+    it('Client tokens: pick a client, access + refresh token shown once, offline refresh token without expiry, Client table', async () => {
+      const F = 'datachain-personal-tokens';
+      const user = await createUser(server, admin, 'datachain-client');
+      ok(await server.gql('mutation { createOAuthClient(input: { clientId: "pydc-examples", name: "PyDC" }) { oauthClient { id } } }', {}, admin));
+      const clients = (await runOk(F, 'DataChainOAuthClients', { first: 20 }, user.token)).oauthClients.edges.map((e: { node: { id: string; clientId: string } }) => e.node);
+      const pydc = clients.find((client: { clientId: string }) => client.clientId === 'pydc-examples');
+      const created = (await runOk(F, 'DataChainCreateClientToken', { kind: 'CLIENT', oauthClientId: pydc.id, name: 'PyDC token', scopes: ['api'], password: USER_PASSWORD }, user.token)).createAccessToken;
+      expect(created.secret).toMatch(/^tscat_/);
+      expect(created.refreshToken).toMatch(/^tsrft_/);
+      expect(created.refreshTokenExpiresAt).not.toBeNull();
+      expect(created.accessToken.kind).toBe('CLIENT');
+      const offline = (await runOk(F, 'DataChainCreateClientToken', { kind: 'CLIENT', oauthClientId: pydc.id, offline: true, name: 'PyDC offline', scopes: ['api'], password: USER_PASSWORD }, user.token)).createAccessToken;
+      expect(offline.refreshTokenExpiresAt).toBeNull();
+      expect((await runOk(F, 'DataChainTokens', { kind: 'CLIENT', first: 20 }, user.token)).viewer.accessTokens.totalCount).toBe(2);
+    });
+
     it('all tokens of a user stop working when a platform admin deactivates the account', async () => {
       const F = 'datachain-personal-tokens';
       const user = await createUser(server, admin, 'datachain-leaver');
