@@ -154,7 +154,8 @@ describe('token policies and input checks', () => {
       ['PERSONAL', 'a role on a personal token', 'input.role', { role: 'VIEWER' }],
       ['GROUP', 'kind EXPOSE on a group token', 'input.kind', { kind: 'EXPOSE' }],
       ['ORGANIZATION', 'kind EXPOSE on an organization token', 'input.kind', { kind: 'EXPOSE' }],
-      ['PERSONAL', 'an unknown kind', 'input.kind', { kind: 'CLIENT' }],
+      ['GROUP', 'kind CLIENT on a group token', 'input.kind', { kind: 'CLIENT' }],
+      ['PERSONAL', 'an unknown kind', 'input.kind', { kind: 'REFRESH' }],
     ] as Array<[Level, string, string, Record<string, unknown>]>)('%s token with %s: BAD_USER_INPUT on %s', async (level, _label, field, input) => {
       const resolved = Object.fromEntries(Object.entries(input).map(([key, value]) => [key, key.endsWith('Id') ? governed[`${value}Id` as keyof Hierarchy] : value]));
       const response = await withoutWrites(server, () => attempt(level, resolved, free));
