@@ -44,8 +44,12 @@ registerEnumType(AccessTokenKind, {
  */
 @ObjectType('AccessToken', { description: 'An access token: its settings and state, never its secret.' })
 @Entity('access_tokens')
+// Keyset pages (newest first or by name) of one owner's, one resource's or all tokens: (filter…, sort, id).
 @Index('IDX_access_tokens_owner', ['ownerId', 'id'])
+@Index('IDX_access_tokens_owner_name', ['ownerId', 'name', 'id'])
 @Index('IDX_access_tokens_resource', ['resourceType', 'resourceId', 'id'])
+@Index('IDX_access_tokens_resource_name', ['resourceType', 'resourceId', 'name', 'id'])
+@Index('IDX_access_tokens_name', ['name', 'id'])
 @Index('IDX_access_tokens_organization', ['organizationId', 'id'])
 export class AccessTokenEntity extends IdentifiedEntity {
   @Field(() => ID, { description: 'Stable identifier; later tokens have greater ids.' })
@@ -85,7 +89,6 @@ export class AccessTokenEntity extends IdentifiedEntity {
   @idColumn({ nullable: true })
   organizationId: string | null;
 
-  @Index('IDX_access_tokens_owner_id')
   @idColumn()
   ownerId: string;
 

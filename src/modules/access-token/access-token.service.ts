@@ -445,7 +445,10 @@ export class AccessTokenService {
   /** A query over tokens with the filters a token table needs; status is derived as in `accessTokenStatus`. */
   private filtered(ctx: RequestContext, filter: AccessTokenFilterArgs): SelectQueryBuilder<AccessTokenEntity> {
     const now = new Date();
-    const query = ctx.db.manager.createQueryBuilder(AccessTokenEntity, 'token').innerJoin('token.owner', 'owner');
+    const query = ctx.db.manager.createQueryBuilder(AccessTokenEntity, 'token');
+    // Only the owner-dependent statuses need the owner; without that filter a join would lead the
+    // optimizer through the users table and sort a whole owner's tokens.
+    if (filter.status === AccessTokenStatus.ACTIVE || filter.status === AccessTokenStatus.OWNER_INACTIVE) query.innerJoin('token.owner', 'owner');
     if (filter.level) query.andWhere('token.level = :level', { level: filter.level });
     if (filter.kind) query.andWhere('token.kind = :kind', { kind: filter.kind });
     if (filter.expiresBefore) query.andWhere('token.expiresAt < :expiresBefore', { expiresBefore: filter.expiresBefore });

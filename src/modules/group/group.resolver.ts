@@ -44,13 +44,13 @@ export class GroupResolver {
 
   // Reached from a project (`project.group`), the group shows only its name to callers without a
   // role on it: roles hold downwards, never upwards.
-  @FieldResolver(() => [ProjectEntity], { description: 'The projects of the group, oldest first.' })
+  @FieldResolver(() => [ProjectEntity], { description: 'The projects of the group, oldest first; empty for callers without a role on the group (roles hold downwards, never upwards).' })
   async projects(@Ctx() ctx: RequestContext, @Root() group: GroupEntity): Promise<ProjectEntity[]> {
     if (!(await this.viewerRole(ctx, group))) return [];
     return ctx.loaders.projectsByGroup.load(group.id);
   }
 
-  @FieldResolver(() => [MembershipEntity], { description: 'Roles held directly on the group.' })
+  @FieldResolver(() => [MembershipEntity], { description: 'Roles held directly on the group; empty for callers without a role on the group.' })
   async members(@Ctx() ctx: RequestContext, @Root() group: GroupEntity): Promise<MembershipEntity[]> {
     if (!(await this.viewerRole(ctx, group))) return [];
     return ctx.loaders.membershipsByResource.load(`${ResourceType.GROUP}:${group.id}`);

@@ -52,13 +52,13 @@ export class OrganizationResolver {
 
   // Reached from a project or group (`project.organization`), the organization shows only its name
   // to callers without a role on it: roles hold downwards, never upwards.
-  @FieldResolver(() => [GroupEntity], { description: 'The groups of the organization, oldest first.' })
+  @FieldResolver(() => [GroupEntity], { description: 'The groups of the organization, oldest first; empty for callers without a role on the organization (roles hold downwards, never upwards).' })
   async groups(@Ctx() ctx: RequestContext, @Root() organization: OrganizationEntity): Promise<GroupEntity[]> {
     if (!(await this.viewerRole(ctx, organization))) return [];
     return ctx.loaders.groupsByOrganization.load(organization.id);
   }
 
-  @FieldResolver(() => [MembershipEntity], { description: 'Roles held directly on the organization.' })
+  @FieldResolver(() => [MembershipEntity], { description: 'Roles held directly on the organization; empty for callers without a role on the organization.' })
   async members(@Ctx() ctx: RequestContext, @Root() organization: OrganizationEntity): Promise<MembershipEntity[]> {
     if (!(await this.viewerRole(ctx, organization))) return [];
     return ctx.loaders.membershipsByResource.load(`${ResourceType.ORGANIZATION}:${organization.id}`);

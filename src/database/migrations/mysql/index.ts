@@ -4,6 +4,7 @@ import { TokenUsage1795457975332 } from './1795457975332-TokenUsage';
 import { TokenUsageCount1795459970084 } from './1795459970084-TokenUsageCount';
 import { RateLimits1795461432086 } from './1795461432086-RateLimits';
 import { ClientTokens1795461525439 } from './1795461525439-ClientTokens';
+import { TokenListIndexes1795463106225 } from './1795463106225-TokenListIndexes';
 
 /** Applied in order; scripts/generate-migration.sh adds each new migration here. */
-export const MYSQL_MIGRATIONS = [Identity1795456945282, AccessTokens1795457658868, TokenUsage1795457975332, TokenUsageCount1795459970084, RateLimits1795461432086, ClientTokens1795461525439];
+export const MYSQL_MIGRATIONS = [Identity1795456945282, AccessTokens1795457658868, TokenUsage1795457975332, TokenUsageCount1795459970084, RateLimits1795461432086, ClientTokens1795461525439, TokenListIndexes1795463106225];

@@ -1,0 +1,20 @@
+import { MigrationInterface, QueryRunner } from "typeorm";
+
+export class TokenListIndexes1795463112072 implements MigrationInterface {
+    name = 'TokenListIndexes1795463112072'
+
+    public async up(queryRunner: QueryRunner): Promise<void> {
+        await queryRunner.query(`DROP INDEX "IDX_access_tokens_owner_id"`);
+        await queryRunner.query(`CREATE INDEX "IDX_access_tokens_name" ON "access_tokens" ("name", "id") `);
+        await queryRunner.query(`CREATE INDEX "IDX_access_tokens_resource_name" ON "access_tokens" ("resourceType", "resourceId", "name", "id") `);
+        await queryRunner.query(`CREATE INDEX "IDX_access_tokens_owner_name" ON "access_tokens" ("ownerId", "name", "id") `);
+    }
+
+    public async down(queryRunner: QueryRunner): Promise<void> {
+        await queryRunner.query(`DROP INDEX "IDX_access_tokens_owner_name"`);
+        await queryRunner.query(`DROP INDEX "IDX_access_tokens_resource_name"`);
+        await queryRunner.query(`DROP INDEX "IDX_access_tokens_name"`);
+        await queryRunner.query(`CREATE INDEX "IDX_access_tokens_owner_id" ON "access_tokens" ("ownerId") `);
+    }
+
+}
