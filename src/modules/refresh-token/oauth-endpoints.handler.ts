@@ -47,12 +47,23 @@ function endpoint(name: string, handle: (req: IncomingMessage, res: ServerRespon
  */
 export function createTokenHandler(deps: OAuthEndpointDeps): (req: IncomingMessage, res: ServerResponse) => void {
   return endpoint('token endpoint', async (req, res) => {
+    const ctx = deps.contextFor(req);
+    // Guessing refresh tokens or client ids counts against the address like failed bearer tokens.
+    const failures = ctx.services.tokenAuthFailures;
+    const wait = await failures.retryAfter(ctx.clientAddress);
+    if (wait > 0) {
+      req.resume();
+      writeJson(res, 429, { error: 'rate_limited', error_description: `retry in ${wait} s` }, { 'retry-after': String(wait) });
+      return;
+    }
     const form = await formOf(req, ['grant_type']);
     if (form.get('grant_type') !== 'refresh_token') throw new OAuthError('unsupported_grant_type', 'Only grant_type=refresh_token is supported');
     const missing = ['client_id', 'refresh_token'].filter((key) => !form.get(key));
     if (missing.length) throw new OAuthError('invalid_request', `Missing parameter: ${missing.join(', ')}`);
-    const ctx = deps.contextFor(req);
-    const pair = await ctx.services.refreshTokens.refresh(ctx, form.get('client_id')!, form.get('refresh_token')!);
+    const pair = await ctx.services.refreshTokens.refresh(ctx, form.get('client_id')!, form.get('refresh_token')!).catch(async (error: unknown) => {
+      if (error instanceof OAuthError && (error.error === 'invalid_grant' || error.error === 'invalid_client')) await failures.recordFailure(ctx.clientAddress);
+      throw error;
+    });
     writeJson(res, 200, {
       access_token: pair.accessToken,
       token_type: 'Bearer',
