@@ -34,6 +34,12 @@ import { Services } from './services';
 
 const REQUEST_ID_PATTERN = /^[\w.-]{1,64}$/;
 
+/** The request id a client or proxy sent in `x-request-id` when it is sane, else a new one. */
+function requestIdOf(req: IncomingMessage): string {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && REQUEST_ID_PATTERN.test(given) ? given : randomUUID();
+}
+
 /** Logs unexpected errors with the request id, puts that id on the masked error the client sees, and counts error codes. */
 const errorReporting = (countError: (labels: Record<string, string>) => void): ApolloServerPlugin<RequestContext> => ({
   async requestDidStart() {
@@ -109,8 +115,7 @@ export async function createApp(config: AppConfig, db: DataSource, schema: Graph
   const app = express();
   app.disable('x-powered-by');
   app.use((req, res, next) => {
-    const given = req.header('x-request-id');
-    const requestId = given && REQUEST_ID_PATTERN.test(given) ? given : randomUUID();
+    const requestId = requestIdOf(req);
     res.locals.requestId = requestId;
     res.setHeader('x-request-id', requestId);
     next();
@@ -166,9 +171,8 @@ export async function createApp(config: AppConfig, db: DataSource, schema: Graph
     countResult: metrics.counter('tessera_introspections_total', 'Introspection answers by result (active, inactive, refused).'),
   });
   const oauthContext = (req: IncomingMessage): RequestContext => {
-    const given = req.headers['x-request-id'];
     return {
-      requestId: typeof given === 'string' && REQUEST_ID_PATTERN.test(given) ? given : randomUUID(),
+      requestId: requestIdOf(req),
       clientAddress: clientAddress(req),
       caller: null,
       db,

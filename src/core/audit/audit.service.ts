@@ -4,7 +4,8 @@ import { RequestContext, requireCaller } from '../context/request-context';
 import { logger } from '../logging/logger';
 import { newId } from '../database/ids';
 import { callerRoleOn } from '../authorization/caller-role';
-import { ResourceType, Role, roleAtLeast } from '../authorization/role';
+import { Role, roleAtLeast } from '../authorization/role';
+import { organizationPath } from '../authorization/resource-path';
 import { forbidden } from '../errors/app-error';
 import { ConnectionArgs, paginate } from '../pagination/connection';
 import { AuditEventFilterArgs } from './audit.types';
@@ -39,7 +40,7 @@ export class AuditService {
 
   /** An organization's events; only its ADMINs (and platform admins) may read them. */
   async listForOrganization(ctx: RequestContext, organizationId: string, filter: AuditEventFilterArgs, page: ConnectionArgs) {
-    const role = await callerRoleOn(ctx, { type: ResourceType.ORGANIZATION, id: organizationId, organizationId, groupId: null, projectId: null });
+    const role = await callerRoleOn(ctx, organizationPath(organizationId));
     if (!roleAtLeast(role, Role.ADMIN)) throw forbidden('Only organization ADMINs read its audit trail');
     return this.list(ctx, filter, page, { organizationId });
   }

@@ -3,8 +3,8 @@ import { MapperKind, getDirective, mapSchema } from '@graphql-tools/utils';
 import { AccessTarget } from './access-directives';
 import { AppError, ErrorCode, badInput, forbidden, notFound, unauthenticated } from '../errors/app-error';
 import { RequestContext } from '../context/request-context';
-import { ResourceType, Role, roleAtLeast } from './role';
-import { ResourcePath, resolveResourcePath } from './resource-path';
+import { Role, roleAtLeast } from './role';
+import { ResourcePath, namedResource, resolveResourcePath } from './resource-path';
 import { callerRoleOn } from './caller-role';
 import { resolveAccessTarget } from './access-targets';
 import { scopesAllow } from './scopes';
@@ -26,22 +26,6 @@ export function accessRuleOf(schema: GraphQLSchema, field: Parameters<typeof get
 
 function argAt(args: Record<string, unknown>, path: string): unknown {
   return path.split('.').reduce<unknown>((value, key) => (value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined), args);
-}
-
-const RESOURCE_ID_FIELDS: Array<[string, ResourceType]> = [
-  ['organizationId', ResourceType.ORGANIZATION],
-  ['groupId', ResourceType.GROUP],
-  ['projectId', ResourceType.PROJECT],
-];
-
-/** The one organization, group or project an input names, or null when it names none. */
-function namedResource(input: unknown, path: string): { type: ResourceType; id: string } | null {
-  const object = (input ?? {}) as Record<string, unknown>;
-  const named = RESOURCE_ID_FIELDS.filter(([field]) => object[field] !== undefined && object[field] !== null);
-  if (named.length > 1) {
-    throw badInput(`${path}.${named[1][0]}`, 'give only one of organizationId, groupId and projectId', 'exactlyOneResource');
-  }
-  return named.length ? { type: named[0][1], id: String(object[named[0][0]]) } : null;
 }
 
 interface Decision {

@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { ResourceType } from './role';
+import { badInput } from '../errors/app-error';
 import { GroupEntity } from '../../modules/group/group.entity';
 import { OrganizationEntity } from '../../modules/organization/organization.entity';
 import { ProjectEntity } from '../../modules/project/project.entity';
@@ -13,20 +14,63 @@ export interface ResourcePath {
   projectId: string | null;
 }
 
+export const organizationPath = (organizationId: string): ResourcePath => ({
+  type: ResourceType.ORGANIZATION,
+  id: organizationId,
+  organizationId,
+  groupId: null,
+  projectId: null,
+});
+
+export const groupPath = (group: Pick<GroupEntity, 'id' | 'organizationId'>): ResourcePath => ({
+  type: ResourceType.GROUP,
+  id: group.id,
+  organizationId: group.organizationId,
+  groupId: group.id,
+  projectId: null,
+});
+
+export const projectPath = (project: Pick<ProjectEntity, 'id' | 'groupId' | 'organizationId'>): ResourcePath => ({
+  type: ResourceType.PROJECT,
+  id: project.id,
+  organizationId: project.organizationId,
+  groupId: project.groupId,
+  projectId: project.id,
+});
+
+const RESOURCE_ID_FIELDS = [
+  ['organizationId', ResourceType.ORGANIZATION],
+  ['groupId', ResourceType.GROUP],
+  ['projectId', ResourceType.PROJECT],
+] as const;
+
+/**
+ * The one organization, group or project an input names by `organizationId`, `groupId` or
+ * `projectId`, or null when it names none; naming two is BAD_USER_INPUT on the second (`path` is
+ * where the input sits in the arguments).
+ */
+export function namedResource(input: unknown, path = 'input'): { type: ResourceType; id: string } | null {
+  const object = (input ?? {}) as Record<string, unknown>;
+  const named = RESOURCE_ID_FIELDS.filter(([field]) => object[field] !== undefined && object[field] !== null);
+  if (named.length > 1) {
+    throw badInput(`${path}.${named[1][0]}`, 'give only one of organizationId, groupId and projectId', 'exactlyOneResource');
+  }
+  return named.length ? { type: named[0][1], id: String(object[named[0][0]]) } : null;
+}
+
 /** The path of an organization, group or project, or null when it does not exist. */
 export async function resolveResourcePath(em: EntityManager, type: ResourceType, id: string): Promise<ResourcePath | null> {
   switch (type) {
     case ResourceType.ORGANIZATION: {
-      const found = await em.exists(OrganizationEntity, { where: { id } });
-      return found ? { type, id, organizationId: id, groupId: null, projectId: null } : null;
+      return (await em.exists(OrganizationEntity, { where: { id } })) ? organizationPath(id) : null;
     }
     case ResourceType.GROUP: {
       const group = await em.findOne(GroupEntity, { where: { id }, select: { id: true, organizationId: true } });
-      return group ? { type, id, organizationId: group.organizationId, groupId: id, projectId: null } : null;
+      return group ? groupPath(group) : null;
     }
     case ResourceType.PROJECT: {
       const project = await em.findOne(ProjectEntity, { where: { id }, select: { id: true, groupId: true, organizationId: true } });
-      return project ? { type, id, organizationId: project.organizationId, groupId: project.groupId, projectId: id } : null;
+      return project ? projectPath(project) : null;
     }
   }
 }

@@ -1,6 +1,7 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { AccessTarget, Authenticated, RequireRole } from '../../core/authorization/access-directives';
-import { ResourceType, Role } from '../../core/authorization/role';
+import { Role } from '../../core/authorization/role';
+import { groupPath, organizationPath, projectPath } from '../../core/authorization/resource-path';
 import { SCOPES_BY_LEVEL, SCOPE_DESCRIPTIONS } from '../../core/authorization/scopes';
 import { RequestContext } from '../../core/context/request-context';
 import { ConnectionArgs } from '../../core/pagination/connection';
@@ -134,8 +135,7 @@ export class ViewerAccessTokensResolver {
 export class OrganizationAccessTokensResolver {
   @FieldResolver(() => AccessTokenConnection, { description: 'Tokens bound to the organization itself, newest first (its ADMINs).' })
   accessTokens(@Ctx() ctx: RequestContext, @Root() organization: OrganizationEntity, @Args() filter: AccessTokenFilterArgs, @Args() page: ConnectionArgs) {
-    const path = { type: ResourceType.ORGANIZATION, id: organization.id, organizationId: organization.id, groupId: null, projectId: null };
-    return ctx.services.accessTokens.listForResource(ctx, path, filter, page);
+    return ctx.services.accessTokens.listForResource(ctx, organizationPath(organization.id), filter, page);
   }
 }
 
@@ -143,8 +143,7 @@ export class OrganizationAccessTokensResolver {
 export class GroupAccessTokensResolver {
   @FieldResolver(() => AccessTokenConnection, { description: 'Tokens bound to the group, newest first (its ADMINs).' })
   accessTokens(@Ctx() ctx: RequestContext, @Root() group: GroupEntity, @Args() filter: AccessTokenFilterArgs, @Args() page: ConnectionArgs) {
-    const path = { type: ResourceType.GROUP, id: group.id, organizationId: group.organizationId, groupId: group.id, projectId: null };
-    return ctx.services.accessTokens.listForResource(ctx, path, filter, page);
+    return ctx.services.accessTokens.listForResource(ctx, groupPath(group), filter, page);
   }
 }
 
@@ -152,7 +151,6 @@ export class GroupAccessTokensResolver {
 export class ProjectAccessTokensResolver {
   @FieldResolver(() => AccessTokenConnection, { description: 'Tokens bound to the project, newest first (its ADMINs).' })
   accessTokens(@Ctx() ctx: RequestContext, @Root() project: ProjectEntity, @Args() filter: AccessTokenFilterArgs, @Args() page: ConnectionArgs) {
-    const path = { type: ResourceType.PROJECT, id: project.id, organizationId: project.organizationId, groupId: project.groupId, projectId: project.id };
-    return ctx.services.accessTokens.listForResource(ctx, path, filter, page);
+    return ctx.services.accessTokens.listForResource(ctx, projectPath(project), filter, page);
   }
 }

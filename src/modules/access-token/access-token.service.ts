@@ -1,7 +1,7 @@
 import { Brackets, DataSource, EntityManager, In, IsNull, SelectQueryBuilder } from 'typeorm';
 import { AuditService } from '../../core/audit/audit.service';
 import { callerRoleOn } from '../../core/authorization/caller-role';
-import { ResourcePath, resolveResourcePath } from '../../core/authorization/resource-path';
+import { ResourcePath, namedResource, resolveResourcePath } from '../../core/authorization/resource-path';
 import { ResourceType, Role, roleAtLeast } from '../../core/authorization/role';
 import { Caller, RequestContext, requireCaller } from '../../core/context/request-context';
 import { AppError, ErrorCode, badInput, conflict, forbidden, notFound } from '../../core/errors/app-error';
@@ -128,7 +128,7 @@ export class AccessTokenService {
 
   async create(ctx: RequestContext, input: CreateAccessTokenInput): Promise<IssuedAccessToken> {
     const caller = requireCaller(ctx);
-    const resource = this.namedResource(input);
+    const resource = namedResource(input);
     const level = resource ? LEVEL_OF_RESOURCE[resource.type] : AccessTokenLevel.PERSONAL;
     const kind = input.kind ?? AccessTokenKind.ACCESS;
     if ((kind === AccessTokenKind.EXPOSE || kind === AccessTokenKind.CLIENT) && level !== AccessTokenLevel.PERSONAL) throw badInput('input.kind', `${kind} tokens are personal`, 'personalOnly');
@@ -334,13 +334,6 @@ export class AccessTokenService {
       const ids = resources.filter((r) => r.type === type).map((r) => r.id);
       if (ids.length) await this.deleteTokens(tx, await tx.find(AccessTokenEntity, { where: { resourceType: type, resourceId: In(ids) } }));
     }
-  }
-
-  private namedResource(input: CreateAccessTokenInput): { type: ResourceType; id: string } | null {
-    if (input.organizationId) return { type: ResourceType.ORGANIZATION, id: input.organizationId };
-    if (input.groupId) return { type: ResourceType.GROUP, id: input.groupId };
-    if (input.projectId) return { type: ResourceType.PROJECT, id: input.projectId };
-    return null;
   }
 
   /** The limits a token-authenticated caller passes on: its own token's scopes and expiry. */

@@ -2,6 +2,7 @@ import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'ty
 import { AccessTarget, RequireRole } from '../../core/authorization/access-directives';
 import { callerRoleOn } from '../../core/authorization/caller-role';
 import { ResourceType, Role } from '../../core/authorization/role';
+import { groupPath } from '../../core/authorization/resource-path';
 import { RequestContext } from '../../core/context/request-context';
 import { MembershipEntity } from '../membership/membership.entity';
 import { OrganizationEntity } from '../organization/organization.entity';
@@ -58,6 +59,6 @@ export class GroupResolver {
 
   @FieldResolver(() => Role, { nullable: true, description: "The caller's effective role on the group." })
   viewerRole(@Ctx() ctx: RequestContext, @Root() group: GroupEntity): Promise<Role | null> {
-    return callerRoleOn(ctx, { type: ResourceType.GROUP, id: group.id, organizationId: group.organizationId, groupId: group.id, projectId: null });
+    return callerRoleOn(ctx, groupPath(group));
   }
 }

@@ -1,7 +1,7 @@
 import { EntityManager, In } from 'typeorm';
 import { AuditService } from '../../core/audit/audit.service';
 import { callerRoleOn } from '../../core/authorization/caller-role';
-import { ResourcePath, resolveResourcePath } from '../../core/authorization/resource-path';
+import { ResourcePath, namedResource, resolveResourcePath } from '../../core/authorization/resource-path';
 import { ResourceType, Role } from '../../core/authorization/role';
 import { RequestContext } from '../../core/context/request-context';
 import { forUpdate } from '../../core/database/transaction';
@@ -12,19 +12,13 @@ import { MembershipEntity } from './membership.entity';
 import { assertMayGrant, assertNotLastAdmin } from './membership.policy';
 import { AddMembershipInput } from './membership.types';
 
-const resourceOf = (input: AddMembershipInput): { type: ResourceType; id: string } =>
-  input.organizationId
-    ? { type: ResourceType.ORGANIZATION, id: input.organizationId }
-    : input.groupId
-      ? { type: ResourceType.GROUP, id: input.groupId }
-      : { type: ResourceType.PROJECT, id: input.projectId! };
-
 /** People's roles on organizations, groups and projects. */
 export class MembershipService {
   constructor(private readonly audit: AuditService) {}
 
   async add(ctx: RequestContext, input: AddMembershipInput): Promise<MembershipEntity> {
-    const resource = resourceOf(input);
+    // The access rule already required exactly one of the three ids.
+    const resource = namedResource(input)!;
     const path = await resolveResourcePath(ctx.db.manager, resource.type, resource.id);
     if (!path) throw notFound('Resource');
     assertMayGrant(await callerRoleOn(ctx, path), input.role, 'input.role');

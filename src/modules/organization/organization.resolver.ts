@@ -2,6 +2,7 @@ import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } fr
 import { AccessTarget, Authenticated, RequireRole } from '../../core/authorization/access-directives';
 import { callerRoleOn } from '../../core/authorization/caller-role';
 import { ResourceType, Role } from '../../core/authorization/role';
+import { organizationPath } from '../../core/authorization/resource-path';
 import { AuditEventConnection, AuditEventFilterArgs } from '../../core/audit/audit.types';
 import { RequestContext } from '../../core/context/request-context';
 import { ConnectionArgs } from '../../core/pagination/connection';
@@ -66,7 +67,7 @@ export class OrganizationResolver {
 
   @FieldResolver(() => Role, { nullable: true, description: "The caller's effective role on the organization." })
   viewerRole(@Ctx() ctx: RequestContext, @Root() organization: OrganizationEntity): Promise<Role | null> {
-    return callerRoleOn(ctx, { type: ResourceType.ORGANIZATION, id: organization.id, organizationId: organization.id, groupId: null, projectId: null });
+    return callerRoleOn(ctx, organizationPath(organization.id));
   }
 
   @FieldResolver(() => AuditEventConnection, { description: "The organization's audit trail, newest first (its ADMINs)." })

@@ -2,6 +2,7 @@ import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'ty
 import { AccessTarget, RequireRole } from '../../core/authorization/access-directives';
 import { callerRoleOn } from '../../core/authorization/caller-role';
 import { ResourceType, Role } from '../../core/authorization/role';
+import { projectPath } from '../../core/authorization/resource-path';
 import { RequestContext } from '../../core/context/request-context';
 import { GroupEntity } from '../group/group.entity';
 import { MembershipEntity } from '../membership/membership.entity';
@@ -54,6 +55,6 @@ export class ProjectResolver {
 
   @FieldResolver(() => Role, { nullable: true, description: "The caller's effective role on the project." })
   viewerRole(@Ctx() ctx: RequestContext, @Root() project: ProjectEntity): Promise<Role | null> {
-    return callerRoleOn(ctx, { type: ResourceType.PROJECT, id: project.id, organizationId: project.organizationId, groupId: project.groupId, projectId: project.id });
+    return callerRoleOn(ctx, projectPath(project));
   }
 }
