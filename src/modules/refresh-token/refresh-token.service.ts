@@ -2,6 +2,7 @@ import { EntityManager, In, IsNull } from 'typeorm';
 import { AuditService } from '../../core/audit/audit.service';
 import { RequestContext } from '../../core/context/request-context';
 import { newId } from '../../core/database/ids';
+import { retryOnLockConflict } from '../../core/database/retry';
 import { forUpdate } from '../../core/database/transaction';
 import { badInput, notFound } from '../../core/errors/app-error';
 import { SECRET_PREFIXES, generateSecret, hashSecret, parseSecret, secretHint } from '../../core/secrets/secret-format';
@@ -74,8 +75,8 @@ export class RefreshTokenService implements TokenKindIssuer {
     const client = await this.clientOrRefuse(ctx, clientId);
     if (parseSecret(presented) !== SECRET_PREFIXES.refreshToken) throw invalidGrant();
     const tokenHash = hashSecret(presented, this.pepper);
-    const outcome = await ctx.transaction(async (tx) => {
-      const current = await forUpdate(tx.createQueryBuilder(RefreshTokenEntity, 'refresh')).where('refresh.tokenHash = :tokenHash', { tokenHash }).getOne();
+    const outcome = await retryOnLockConflict(() => ctx.transaction(async (tx) => {
+      const current = await this.lockByHash(tx, tokenHash);
       if (!current) return { refused: invalidGrant() };
       if (current.oauthClientId !== client.id) return { refused: invalidGrant('The refresh token was issued to another client') };
       const owner = await tx.findOneOrFail(UserEntity, { where: { id: current.ownerId } });
@@ -125,7 +126,7 @@ export class RefreshTokenService implements TokenKindIssuer {
           scope: previous.scopeList,
         },
       };
-    });
+    }));
     if ('refused' in outcome) throw outcome.refused;
     return outcome.pair;
   }
@@ -140,14 +141,14 @@ export class RefreshTokenService implements TokenKindIssuer {
     if (!prefix) return;
     const tokenHash = hashSecret(presented, this.pepper);
     if (prefix === SECRET_PREFIXES.refreshToken) {
-      await ctx.transaction(async (tx) => {
-        const refresh = await forUpdate(tx.createQueryBuilder(RefreshTokenEntity, 'refresh')).where('refresh.tokenHash = :tokenHash', { tokenHash }).getOne();
+      await retryOnLockConflict(() => ctx.transaction(async (tx) => {
+        const refresh = await this.lockByHash(tx, tokenHash);
         if (!refresh) return;
         if (client && refresh.oauthClientId !== client.id) throw new OAuthError('unauthorized_client', 'The token was issued to another client');
         const actor = this.actingAs(ctx, await tx.findOneOrFail(UserEntity, { where: { id: refresh.ownerId } }));
         const revoked = await this.revokeFamily(tx, actor, refresh.familyId, REVOKED_BY_CLIENT);
         await this.audit.record(tx, actor, { action: 'revokeRefreshToken', targetType: 'AccessToken', targetId: refresh.accessTokenId, detail: { refreshTokenId: refresh.id, revokedAccessTokens: revoked } });
-      });
+      }));
       return;
     }
     if (!ACCESS_TOKEN_PREFIXES.includes(prefix)) return;
@@ -173,6 +174,17 @@ export class RefreshTokenService implements TokenKindIssuer {
   async revokeForClient(tx: EntityManager, ctx: RequestContext, oauthClientId: string): Promise<number> {
     const refreshTokens = await tx.find(RefreshTokenEntity, { select: { accessTokenId: true }, where: { oauthClientId } });
     return this.revokeAccessTokens(tx, ctx, refreshTokens.map((r) => r.accessTokenId), REVOKED_BY_CLIENT_DELETION);
+  }
+
+  /**
+   * Locks a refresh token row by its primary key, found first by a plain read of the hash index.
+   * Locking through the unique hash index took a next-key lock there, and the winner's insert of the
+   * successor into that index then waited on the queued lockers: a deadlock on MySQL.
+   */
+  private async lockByHash(tx: EntityManager, tokenHash: string): Promise<RefreshTokenEntity | null> {
+    const found = await tx.findOne(RefreshTokenEntity, { select: { id: true }, where: { tokenHash } });
+    if (!found) return null;
+    return forUpdate(tx.createQueryBuilder(RefreshTokenEntity, 'refresh')).where('refresh.id = :id', { id: found.id }).getOne();
   }
 
   private async clientOrRefuse(ctx: RequestContext, clientId: string): Promise<OAuthClientEntity> {
