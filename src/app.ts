@@ -82,6 +82,9 @@ export async function createApp(config: AppConfig, db: DataSource, schema: Graph
     includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: config.nodeEnv === 'production',
     introspection: true,
+    // main.ts owns SIGTERM/SIGINT: Apollo's handler would stop Apollo and re-send the signal, killing
+    // the process before in-flight requests finish and token uses are written.
+    stopOnTerminationSignals: false,
     allowBatchedHttpRequests: false,
     plugins: [
       // No HTTP caching of token data, no federation traces, and nothing reported to Apollo's cloud.

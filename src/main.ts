@@ -8,18 +8,29 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const server = await startServer(config);
   logger.info('Tessera listening', { url: `${server.url}/graphql`, database: config.databaseUrl.startsWith('mysql') || config.databaseUrl.startsWith('mariadb') ? 'mysql' : config.databaseUrl });
-  const shutdown = (signal: string) => {
-    logger.info('shutting down', { signal });
+  let stopping = false;
+  // The only termination handler: drain requests, write buffered uses, close the pool, exit 0.
+  // A second signal while stopping is an operator insisting: exit at once.
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn('second signal while shutting down, exiting now', { signal });
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info('shutting down', { signal, graceSeconds: config.shutdownGraceMs / 1000 });
     server.stop().then(
-      () => process.exit(0),
+      () => {
+        logger.info('stopped');
+        process.exit(0);
+      },
       (error: unknown) => {
         logger.error('shutdown failed', { error: String(error) });
         process.exit(1);
       },
     );
   };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
 }
 
 main().catch((error: unknown) => {

@@ -7,6 +7,7 @@ import { DataSource, Logger } from 'typeorm';
 import { createApp } from './app';
 import { AppConfig, isMysqlUrl } from './core/config/config';
 import { createDataSource } from './core/database/data-source';
+import { drainable } from './core/http/drain';
 import { resolveTokenPepper } from './core/secrets/pepper';
 import { bootstrapAdmin } from './modules/user/bootstrap-admin';
 import { buildTesseraSchema } from './schema';
@@ -17,7 +18,10 @@ export interface RunningServer {
   port: number;
   db: DataSource;
   services: Services;
-  /** Stops accepting requests, lets in-flight ones finish, then closes the database. */
+  /**
+   * Stops accepting requests, lets those in flight finish (up to the configured grace), writes the
+   * buffered token uses and last-used marks, then closes the database.
+   */
   stop: () => Promise<void>;
 }
 
@@ -40,7 +44,8 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     const services = createServices(db, config, pepper);
     services.usageRecorder.start();
     const { handler, apollo } = await createApp(config, db, await buildTesseraSchema(), services);
-    const server = createServer(handler);
+    const requests = drainable(handler);
+    const server = createServer(requests.listener);
     await new Promise<void>((resolve, reject) => server.listen(config.port, resolve).on('error', reject));
     const port = (server.address() as AddressInfo).port;
     return {
@@ -49,10 +54,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       db,
       services,
       stop: async () => {
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeIdleConnections();
-        });
+        await requests.drain(server, config.shutdownGraceMs);
         await apollo.stop();
         await services.usageRecorder.stop();
         await services.lastUsed.drain();

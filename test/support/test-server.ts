@@ -33,25 +33,25 @@ export function testDatabase(): 'sqlite' | 'mysql' {
   return (globalThis as { TESSERA_TEST_DB?: 'sqlite' | 'mysql' }).TESSERA_TEST_DB ?? 'sqlite';
 }
 
+/** A fresh database of this project's dialect: a temporary SQLite file, or a scratch MySQL database that `cleanup()` drops. */
+export async function createTestDatabase(label = 'test'): Promise<{ databaseUrl: string; cleanup: () => Promise<void> }> {
+  if (testDatabase() === 'mysql') {
+    const serverUrl = process.env.TEST_MYSQL_URL;
+    if (!serverUrl) throw new Error('TEST_MYSQL_URL is required for the mysql project');
+    const scratch = await createScratchMysqlDatabase(serverUrl, label);
+    return { databaseUrl: scratch.url, cleanup: scratch.drop };
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'tessera-test-'));
+  return { databaseUrl: join(dir, 'tessera.sqlite'), cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
+}
+
 /**
  * Starts the real server on a free port over a fresh database of this project's dialect
  * (a temporary SQLite file, or a scratch MySQL database that `stop()` drops).
  */
 export async function startTestServer(options: { env?: Record<string, string>; sqlLogger?: Logger; label?: string } = {}): Promise<TestServer> {
   const database = testDatabase();
-  let databaseUrl: string;
-  let cleanup: () => Promise<void>;
-  if (database === 'mysql') {
-    const serverUrl = process.env.TEST_MYSQL_URL;
-    if (!serverUrl) throw new Error('TEST_MYSQL_URL is required for the mysql project');
-    const scratch = await createScratchMysqlDatabase(serverUrl, options.label ?? 'test');
-    databaseUrl = scratch.url;
-    cleanup = scratch.drop;
-  } else {
-    const dir = mkdtempSync(join(tmpdir(), 'tessera-test-'));
-    databaseUrl = join(dir, 'tessera.sqlite');
-    cleanup = async () => rmSync(dir, { recursive: true, force: true });
-  }
+  const { databaseUrl, cleanup } = await createTestDatabase(options.label);
   const config = loadConfig({
     NODE_ENV: 'test',
     PORT: '0',

@@ -39,6 +39,8 @@ export interface AppConfig {
   /** Distinct token uses held in memory between writes; beyond it new ones are dropped (and counted). */
   usageBufferMax: number;
   usageFlushIntervalMs: number;
+  /** How long a stop waits for requests in flight before closing their connections. */
+  shutdownGraceMs: number;
   /** GraphQL query limits (OWASP GraphQL cheat sheet). */
   queryLimits: { maxDepth: number; maxCost: number; maxAliases: number; maxRootFields: number };
 }
@@ -127,6 +129,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     usageRetentionDays: integer(env, 'TESSERA_USAGE_RETENTION_DAYS', 90, 1, 3650),
     usageBufferMax: integer(env, 'TESSERA_USAGE_BUFFER_MAX', 10_000, 100, 1_000_000),
     usageFlushIntervalMs: integer(env, 'TESSERA_USAGE_FLUSH_INTERVAL_MS', 1000, 10, 60_000),
+    shutdownGraceMs: integer(env, 'TESSERA_SHUTDOWN_GRACE_SECONDS', 10, 0, 600) * 1000,
     queryLimits: {
       maxDepth: integer(env, 'TESSERA_MAX_QUERY_DEPTH', 10, 2, 50),
       maxCost: integer(env, 'TESSERA_MAX_QUERY_COST', 10_000, 10, 10_000_000),
