@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { AuditService } from './core/audit/audit.service';
-import { FailureThrottle, throttleStoreFor } from './core/auth/failure-throttle';
+import { CredentialThrottle } from './core/auth/credential-throttle';
+import { throttleStoreFor } from './core/auth/failure-throttle';
 import { LoginThrottle } from './core/auth/login-throttle';
 import { ResourceType } from './core/authorization/role';
 import { AppConfig } from './core/config/config';
@@ -57,7 +58,7 @@ export function createServices(db: DataSource, config: AppConfig, pepper: string
     refreshTokens,
     oauthClients: new OAuthClientService(audit, refreshTokens),
     accessTokenAuthenticator: new AccessTokenAuthenticator(pepper, createTokenLookup(db), lastUsed),
-    tokenAuthFailures: new FailureThrottle(throttleStore, 'token-auth', config.tokenAuthMaxFailuresPerAddress, config.tokenAuthFailureWindowSeconds),
+    tokenAuthFailures: new CredentialThrottle(throttleStore, config),
     lastUsed,
     usageRecorder,
     tokenUsage: new TokenUsageService(),

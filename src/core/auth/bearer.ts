@@ -2,7 +2,7 @@ import { GraphQLError } from 'graphql';
 import { Caller } from '../context/request-context';
 import { ErrorCode } from '../errors/app-error';
 import { SecretPrefix, parseSecret } from '../secrets/secret-format';
-import { FailureThrottle } from './failure-throttle';
+import { CredentialThrottle } from './credential-throttle';
 
 /** Turns one kind of bearer secret into a caller; null when unknown, revoked or expired. */
 export type BearerResolver = (secret: string, clientAddress: string | null) => Promise<Caller | null>;
@@ -18,7 +18,7 @@ export function invalidBearer(message: string): GraphQLError {
 }
 
 function tooManyFailures(retryAfterSeconds: number): GraphQLError {
-  return new GraphQLError(`Too many failed authentications from this address; retry in ${retryAfterSeconds} s`, {
+  return new GraphQLError(`Too many failed authentications with this token or from this address; retry in ${retryAfterSeconds} s`, {
     extensions: { code: ErrorCode.RATE_LIMITED, retryAfterSeconds, http: { status: 429, headers: new Map([['retry-after', String(retryAfterSeconds)]]) } },
   });
 }
@@ -31,33 +31,33 @@ export function bearerSecret(authorization: string | undefined): string | null |
 
 /**
  * Reads `Authorization: Bearer …`. A secret with an unknown prefix or a bad checksum is refused
- * without touching the database; a well-formed one goes to the resolver registered for its prefix.
- * Failures are counted per client address, which is refused for a while after too many.
+ * without touching the database (nor the throttle: anyone can compute a checksum, so it is no
+ * guess); a well-formed one goes to the resolver registered for its prefix. Only refused
+ * well-formed secrets reach the throttle, which answers 429 once the secret or its address has
+ * failed too often: a valid secret is never refused because others failed.
  */
 export class BearerAuthenticator {
   constructor(
     private readonly resolvers: Partial<Record<SecretPrefix, BearerResolver>>,
-    private readonly failures: FailureThrottle,
+    private readonly failures: CredentialThrottle,
   ) {}
 
   /**
    * The caller, null when no credentials were sent; throws a 401 (or 429) GraphQLError for bad ones.
-   * `onRefused` hears of well-formed secrets that were refused (unknown, revoked, expired…), not of
-   * malformed ones, which cost no I/O at all.
+   * `onRefused` hears of well-formed secrets that were refused (unknown, revoked, expired…) and not
+   * throttled, so the throttle bounds how many it hears of; malformed ones cost no I/O at all.
    */
   async authenticate(authorization: string | undefined, clientAddress: string | null, onRefused?: (prefix: SecretPrefix) => Promise<void>): Promise<Caller | null> {
     const secret = bearerSecret(authorization);
     if (secret === undefined) return null;
-    const wait = await this.failures.retryAfter(clientAddress);
-    if (wait > 0) throw tooManyFailures(wait);
     const prefix = secret ? parseSecret(secret) : null;
     const resolver = prefix ? this.resolvers[prefix] : undefined;
-    const caller = secret && resolver ? await resolver(secret, clientAddress) : null;
-    if (!caller) {
-      await this.failures.recordFailure(clientAddress);
-      if (prefix && resolver) await onRefused?.(prefix);
-      throw invalidBearer(secret ? 'Invalid, expired or revoked token' : 'The Authorization header must be "Bearer <token>"');
-    }
-    return caller;
+    if (!secret || !prefix || !resolver) throw invalidBearer(secret ? 'Invalid, expired or revoked token' : 'The Authorization header must be "Bearer <token>"');
+    const caller = await resolver(secret, clientAddress);
+    if (caller) return caller;
+    const wait = await this.failures.refused(secret, clientAddress);
+    if (wait > 0) throw tooManyFailures(wait);
+    await onRefused?.(prefix);
+    throw invalidBearer('Invalid, expired or revoked token');
   }
 }

@@ -31,7 +31,12 @@ export interface AppConfig {
   sandboxEnabled: boolean;
   /** Trust X-Forwarded-For from this many proxies when reading the client address. */
   trustProxy: number;
-  /** Failed bearer-token authentications allowed per client address within the window. */
+  /**
+   * Refused credentials (bearer tokens, sessions, refresh tokens) allowed within the window: per
+   * presented credential (low: a client retrying a dead token), then per client address (much higher:
+   * many callers share an address behind NAT). Valid credentials are never refused by either.
+   */
+  tokenAuthMaxFailuresPerCredential: number;
   tokenAuthMaxFailuresPerAddress: number;
   tokenAuthFailureWindowSeconds: number;
   /** How long per-use token records are kept. */
@@ -124,7 +129,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     corsOrigins,
     sandboxEnabled: boolean(env, 'TESSERA_SANDBOX', nodeEnv !== 'production'),
     trustProxy: integer(env, 'TESSERA_TRUST_PROXY', 0, 0, 10),
-    tokenAuthMaxFailuresPerAddress: integer(env, 'TESSERA_TOKEN_AUTH_MAX_FAILURES_PER_ADDRESS', 30, 1, 1_000_000),
+    tokenAuthMaxFailuresPerCredential: integer(env, 'TESSERA_TOKEN_AUTH_MAX_FAILURES_PER_CREDENTIAL', 10, 1, 1_000_000),
+    tokenAuthMaxFailuresPerAddress: integer(env, 'TESSERA_TOKEN_AUTH_MAX_FAILURES_PER_ADDRESS', 1000, 1, 1_000_000),
     tokenAuthFailureWindowSeconds: integer(env, 'TESSERA_TOKEN_AUTH_FAILURE_WINDOW_SECONDS', 60, 1, 24 * 3600),
     usageRetentionDays: integer(env, 'TESSERA_USAGE_RETENTION_DAYS', 90, 1, 3650),
     usageBufferMax: integer(env, 'TESSERA_USAGE_BUFFER_MAX', 10_000, 100, 1_000_000),

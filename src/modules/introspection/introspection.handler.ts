@@ -1,6 +1,6 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { readForm, writeJson } from '../../core/http/form';
-import { FailureThrottle } from '../../core/auth/failure-throttle';
+import { CredentialThrottle } from '../../core/auth/credential-throttle';
 import { bearerSecret } from '../../core/auth/bearer';
 import { Scope } from '../../core/authorization/scopes';
 import { logger } from '../../core/logging/logger';
@@ -46,7 +46,7 @@ function challenge(error: string): Record<string, string> {
 export interface IntrospectionDeps {
   authenticator: AccessTokenAuthenticator;
   usage: UsageRecorder;
-  failures: FailureThrottle;
+  failures: CredentialThrottle;
   clientAddress: (req: IncomingMessage) => string | null;
   countResult: (labels: { result: 'active' | 'inactive' | 'refused' }) => void;
 }
@@ -65,12 +65,9 @@ export function createIntrospectionHandler(deps: IntrospectionDeps): (req: Incom
   };
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const address = deps.clientAddress(req);
-    const wait = await deps.failures.retryAfter(address);
-    if (wait > 0) return send(res, 429, { error: 'rate_limited', error_description: `retry in ${wait} s` }, { 'retry-after': String(wait) });
     const callerSecret = bearerSecret(req.headers.authorization);
     if (!callerSecret || !isAccessTokenSecret(callerSecret)) {
       req.resume();
-      if (callerSecret !== undefined) await deps.failures.recordFailure(address);
       return send(res, 401, { error: 'invalid_token', error_description: 'Authenticate with an access token that has the introspect scope' }, challenge('invalid_token'));
     }
     const form = await readForm(req);
@@ -80,7 +77,9 @@ export function createIntrospectionHandler(deps: IntrospectionDeps): (req: Incom
     const active = await deps.authenticator.findActive(secrets, address);
     const caller = active.get(callerSecret);
     if (!caller) {
-      await deps.failures.recordFailure(address);
+      // Only a refused caller is throttled: a valid introspect token works whatever others on its address did.
+      const wait = await deps.failures.refused(callerSecret, address);
+      if (wait > 0) return send(res, 429, { error: 'rate_limited', error_description: `retry in ${wait} s` }, { 'retry-after': String(wait) });
       return send(res, 401, { error: 'invalid_token', error_description: 'The access token is invalid, expired or revoked' }, challenge('invalid_token'));
     }
     if (!caller.scopeList.split(' ').includes(Scope.INTROSPECT)) {

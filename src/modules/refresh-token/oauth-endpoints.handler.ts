@@ -3,6 +3,7 @@ import { readForm, writeJson } from '../../core/http/form';
 import { RequestContext } from '../../core/context/request-context';
 import { logger } from '../../core/logging/logger';
 import { OAuthError } from './refresh-token.errors';
+import { RefreshedPair } from './refresh-token.service';
 
 export const TOKEN_PATH = '/oauth/token';
 export const REVOCATION_PATH = '/oauth/revoke';
@@ -48,22 +49,21 @@ function endpoint(name: string, handle: (req: IncomingMessage, res: ServerRespon
 export function createTokenHandler(deps: OAuthEndpointDeps): (req: IncomingMessage, res: ServerResponse) => void {
   return endpoint('token endpoint', async (req, res) => {
     const ctx = deps.contextFor(req);
-    // Guessing refresh tokens or client ids counts against the address like failed bearer tokens.
-    const failures = ctx.services.tokenAuthFailures;
-    const wait = await failures.retryAfter(ctx.clientAddress);
-    if (wait > 0) {
-      req.resume();
-      writeJson(res, 429, { error: 'rate_limited', error_description: `retry in ${wait} s` }, { 'retry-after': String(wait) });
-      return;
-    }
     const form = await formOf(req, ['grant_type']);
     if (form.get('grant_type') !== 'refresh_token') throw new OAuthError('unsupported_grant_type', 'Only grant_type=refresh_token is supported');
     const missing = ['client_id', 'refresh_token'].filter((key) => !form.get(key));
     if (missing.length) throw new OAuthError('invalid_request', `Missing parameter: ${missing.join(', ')}`);
-    const pair = await ctx.services.refreshTokens.refresh(ctx, form.get('client_id')!, form.get('refresh_token')!).catch(async (error: unknown) => {
-      if (error instanceof OAuthError && (error.error === 'invalid_grant' || error.error === 'invalid_client')) await failures.recordFailure(ctx.clientAddress);
-      throw error;
-    });
+    // Only refused refreshes are throttled (per refresh token, then per address): a valid one works whatever others on its address did.
+    let pair: RefreshedPair;
+    try {
+      pair = await ctx.services.refreshTokens.refresh(ctx, form.get('client_id')!, form.get('refresh_token')!);
+    } catch (error) {
+      const refused = error instanceof OAuthError && (error.error === 'invalid_grant' || error.error === 'invalid_client');
+      const wait = refused ? await ctx.services.tokenAuthFailures.refused(form.get('refresh_token')!, ctx.clientAddress) : 0;
+      if (!wait) throw error;
+      writeJson(res, 429, { error: 'rate_limited', error_description: `retry in ${wait} s` }, { 'retry-after': String(wait) });
+      return;
+    }
     writeJson(res, 200, {
       access_token: pair.accessToken,
       token_type: 'Bearer',
