@@ -166,13 +166,6 @@ export async function createApp(config: AppConfig, db: DataSource, schema: Graph
     if (status === 500) logger.error('unexpected error', { requestId: res.locals.requestId, error: error.stack ?? error.message });
     res.status(status).json({ error: status === 500 ? 'server_error' : 'invalid_request', requestId: res.locals.requestId });
   });
-  const introspect = createIntrospectionHandler({
-    authenticator: services.accessTokenAuthenticator,
-    usage: services.usageRecorder,
-    failures: services.tokenAuthFailures,
-    clientAddress,
-    countResult: metrics.counter('tessera_introspections_total', 'Introspection answers by result (active, inactive, refused).'),
-  });
   const oauthContext = (req: IncomingMessage): RequestContext => {
     return {
       requestId: requestIdOf(req),
@@ -191,6 +184,14 @@ export async function createApp(config: AppConfig, db: DataSource, schema: Graph
     [TOKEN_PATH]: { route: 'token', handle: createTokenHandler({ contextFor: oauthContext }) },
     [REVOCATION_PATH]: { route: 'revoke', handle: createRevocationHandler({ contextFor: oauthContext }) },
   };
+  const introspect = createIntrospectionHandler({
+    authenticator: services.accessTokenAuthenticator,
+    usage: services.usageRecorder,
+    failures: services.tokenAuthFailures,
+    authenticateClient: (req, credentials) => services.oauthClients.authenticate(oauthContext(req), credentials),
+    clientAddress,
+    countResult: metrics.counter('tessera_introspections_total', 'Introspection answers by result (active, inactive, refused).'),
+  });
   const handler: RequestListener = (req, res) => {
     const oauth = req.method === 'POST' && req.url ? oauthEndpoints[req.url] : undefined;
     const route = oauth ? oauth.route : req.url?.startsWith('/graphql') ? 'graphql' : 'other';

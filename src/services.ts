@@ -56,7 +56,7 @@ export function createServices(db: DataSource, config: AppConfig, pepper: string
     tokenPolicies,
     accessTokens,
     refreshTokens,
-    oauthClients: new OAuthClientService(audit, refreshTokens),
+    oauthClients: new OAuthClientService(pepper, audit, refreshTokens),
     accessTokenAuthenticator: new AccessTokenAuthenticator(pepper, createTokenLookup(db), lastUsed),
     tokenAuthFailures: new CredentialThrottle(throttleStore, config),
     lastUsed,

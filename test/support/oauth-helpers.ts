@@ -2,7 +2,7 @@ import { USER_PASSWORD, ok } from './fixtures';
 import { TestServer } from './test-server';
 
 export const CREATE_CLIENT = `mutation($input: CreateOAuthClientInput!) { createOAuthClient(input: $input) {
-  oauthClient { id clientId name accessTokenLifetimeSeconds refreshTokenLifetimeDays } } }`;
+  oauthClient { id clientId name type secretHint accessTokenLifetimeSeconds refreshTokenLifetimeDays } clientSecret } }`;
 const CREATE_TOKEN = `mutation($input: CreateAccessTokenInput!) { createAccessToken(input: $input) {
   secret refreshToken refreshTokenExpiresAt accessToken { id kind level expiresAt hint } } }`;
 
@@ -43,7 +43,7 @@ export const refresh = (server: TestServer, clientId: string, refreshToken: stri
 /** Registers an OAuth client as the admin; `clientSecret` is set for confidential clients. */
 export async function createOAuthClient(server: TestServer, adminToken: string, input: Record<string, unknown>): Promise<{ id: string; clientId: string; clientSecret: string | null }> {
   const data = ok(await server.gql(CREATE_CLIENT, { input: { name: String(input.clientId), ...input } }, adminToken)).createOAuthClient;
-  return { id: data.oauthClient.id, clientId: data.oauthClient.clientId, clientSecret: data.clientSecret ?? null };
+  return { id: data.oauthClient.id, clientId: data.oauthClient.clientId, clientSecret: data.clientSecret };
 }
 
 /** Creates a CLIENT token for `oauthClientId` (the client's UUID) as the signed-in user. */
@@ -51,4 +51,10 @@ export async function createClientToken(server: TestServer, sessionToken: string
   const data = ok(await server.gql(CREATE_TOKEN, { input: { kind: 'CLIENT', name: 'PyDC', scopes: ['api'], oauthClientId, password: USER_PASSWORD, ...input } }, sessionToken));
   const created = data.createAccessToken;
   return { id: created.accessToken.id, secret: created.secret, refreshToken: created.refreshToken, refreshTokenExpiresAt: created.refreshTokenExpiresAt, expiresAt: created.accessToken.expiresAt };
+}
+
+/** Creates a personal access token with these scopes as the signed-in user; returns its secret. */
+export async function createPersonalToken(server: TestServer, sessionToken: string, scopes: string[]): Promise<string> {
+  const data = ok(await server.gql('mutation($input: CreateAccessTokenInput!) { createAccessToken(input: $input) { secret } }', { input: { name: scopes.join(' '), scopes, password: USER_PASSWORD } }, sessionToken));
+  return data.createAccessToken.secret;
 }

@@ -18,6 +18,7 @@ export const SECRET_PREFIXES = {
   exposeToken: 'tsexp',
   clientAccessToken: 'tscat',
   refreshToken: 'tsrft',
+  oauthClientSecret: 'tscls',
 } as const;
 
 export type SecretPrefix = (typeof SECRET_PREFIXES)[keyof typeof SECRET_PREFIXES];

@@ -8,8 +8,13 @@ import { parseSecret } from '../../core/secrets/secret-format';
 import { AccessTokenAuthenticator } from '../access-token/access-token.authenticator';
 import { ACCESS_TOKEN_PREFIXES } from '../access-token/access-token.service';
 import { TokenRecord } from '../access-token/token-lookup';
+import { basicCredentials } from '../oauth-client/client-credentials';
+import { OAuthClientEntity, OAuthClientType } from '../oauth-client/oauth-client.entity';
+import { ClientCredentials } from '../oauth-client/oauth-client.service';
+import { OAuthError } from '../refresh-token/refresh-token.errors';
 import { TokenUsageOutcome } from '../token-usage/token-usage.entity';
 import { UsageRecorder } from '../token-usage/usage.recorder';
+import { mayIntrospect } from './introspection.policy';
 
 export const INTROSPECTION_PATH = '/oauth/introspect';
 
@@ -47,15 +52,18 @@ export interface IntrospectionDeps {
   authenticator: AccessTokenAuthenticator;
   usage: UsageRecorder;
   failures: CredentialThrottle;
+  /** The confidential OAuth client of HTTP Basic credentials; throws OAuthError `invalid_client` otherwise. */
+  authenticateClient: (req: IncomingMessage, credentials: ClientCredentials) => Promise<OAuthClientEntity>;
   clientAddress: (req: IncomingMessage) => string | null;
   countResult: (labels: { result: 'active' | 'inactive' | 'refused' }) => void;
 }
 
 /**
  * `POST /oauth/introspect` (RFC 7662), the hot path of every resource server: the caller
- * authenticates with an access token carrying the `introspect` scope (RFC 6750 bearer); the token
+ * authenticates with an access token carrying the `introspect` scope (RFC 6750 bearer), or as a
+ * registered confidential OAuth client (HTTP Basic, RFC 7662 §2.1); the token
  * to check comes form-encoded as `token`. Caller and subject are found by one indexed query; an
- * inactive subject, whatever the reason, answers only `{"active": false}`. It runs on bare
+ * inactive subject, whatever the reason, or one out of the caller's reach (`mayIntrospect`), answers only `{"active": false}`. It runs on bare
  * node:http, ahead of Express, so a check costs little more than that query.
  */
 export function createIntrospectionHandler(deps: IntrospectionDeps): (req: IncomingMessage, res: ServerResponse) => void {
@@ -63,8 +71,34 @@ export function createIntrospectionHandler(deps: IntrospectionDeps): (req: Incom
     deps.countResult({ result: status !== 200 ? 'refused' : body.active ? 'active' : 'inactive' });
     writeJson(res, status, body, headers);
   };
+  /** A resource server registered as a confidential OAuth client, authenticating with HTTP Basic. */
+  const handleClient = async (req: IncomingMessage, res: ServerResponse, address: string | null): Promise<void> => {
+    const refuse = async (description: string): Promise<void> => {
+      req.resume();
+      const wait = await deps.failures.refused(req.headers.authorization!, address);
+      if (wait > 0) return send(res, 429, { error: 'rate_limited', error_description: `retry in ${wait} s` }, { 'retry-after': String(wait) });
+      send(res, 401, { error: 'invalid_client', error_description: description }, { 'www-authenticate': 'Basic realm="tessera"' });
+    };
+    let client: OAuthClientEntity;
+    try {
+      client = await deps.authenticateClient(req, basicCredentials(req.headers.authorization)!);
+    } catch (error) {
+      if (error instanceof OAuthError) return refuse(error.description);
+      throw error;
+    }
+    if (client.type !== OAuthClientType.CONFIDENTIAL) return refuse('Only confidential clients may introspect');
+    const subject = (await readForm(req))?.get('token');
+    if (!subject) return send(res, 400, { error: 'invalid_request', error_description: 'Send the token form-encoded (token=…)' });
+    const record = isAccessTokenSecret(subject) ? (await deps.authenticator.findActive([subject], address)).get(subject) : undefined;
+    if (!record) return send(res, 200, { active: false });
+    deps.usage.record({ tokenId: record.id, operation: 'introspection', clientAddress: address, outcome: TokenUsageOutcome.SUCCESS });
+    // A client reads no one's personal data: no e-mail address.
+    const { username: _username, ...answer } = introspectionOf(record);
+    send(res, 200, answer);
+  };
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const address = deps.clientAddress(req);
+    if (/^Basic\b/i.test(req.headers.authorization ?? '')) return handleClient(req, res, address);
     const callerSecret = bearerSecret(req.headers.authorization);
     if (!callerSecret || !isAccessTokenSecret(callerSecret)) {
       req.resume();
@@ -74,7 +108,8 @@ export function createIntrospectionHandler(deps: IntrospectionDeps): (req: Incom
     const subject = form?.get('token');
     if (!subject) return send(res, 400, { error: 'invalid_request', error_description: 'Send the token form-encoded (token=…)' });
     const secrets = isAccessTokenSecret(subject) && subject !== callerSecret ? [callerSecret, subject] : [callerSecret];
-    const active = await deps.authenticator.findActive(secrets, address);
+    // Marked used below, once known to be in the caller's reach: asking about a token is no use of it.
+    const active = await deps.authenticator.lookupActive(secrets);
     const caller = active.get(callerSecret);
     if (!caller) {
       // Only a refused caller is throttled: a valid introspect token works whatever others on its address did.
@@ -82,11 +117,13 @@ export function createIntrospectionHandler(deps: IntrospectionDeps): (req: Incom
       if (wait > 0) return send(res, 429, { error: 'rate_limited', error_description: `retry in ${wait} s` }, { 'retry-after': String(wait) });
       return send(res, 401, { error: 'invalid_token', error_description: 'The access token is invalid, expired or revoked' }, challenge('invalid_token'));
     }
+    deps.authenticator.touch(caller, address);
     if (!caller.scopeList.split(' ').includes(Scope.INTROSPECT)) {
       return send(res, 403, { error: 'insufficient_scope', error_description: 'The access token lacks the introspect scope' }, challenge('insufficient_scope'));
     }
     const record = subject === callerSecret ? caller : active.get(subject);
-    if (!record) return send(res, 200, { active: false });
+    if (!record || !mayIntrospect(caller, record)) return send(res, 200, { active: false });
+    if (record !== caller) deps.authenticator.touch(record, address);
     deps.usage.record({ tokenId: record.id, operation: 'introspection', clientAddress: address, outcome: TokenUsageOutcome.SUCCESS });
     send(res, 200, introspectionOf(record));
   };

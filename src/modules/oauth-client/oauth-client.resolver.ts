@@ -6,7 +6,7 @@ import { ConnectionArgs } from '../../core/pagination/connection';
 import { DeletePayload } from '../organization/organization.types';
 import { OAuthClientEntity } from './oauth-client.entity';
 import { OAuthClientConnection, OAuthClientPayload } from './oauth-client.types';
-import { CreateOAuthClientInput, DeleteOAuthClientInput, UpdateOAuthClientInput } from './dto/oauth-client.input';
+import { CreateOAuthClientInput, DeleteOAuthClientInput, RotateOAuthClientSecretInput, UpdateOAuthClientInput } from './dto/oauth-client.input';
 
 @Resolver(() => OAuthClientEntity)
 export class OAuthClientResolver {
@@ -17,9 +17,15 @@ export class OAuthClientResolver {
   }
 
   @RequireRole(Role.ADMIN, AccessTarget.PLATFORM)
-  @Mutation(() => OAuthClientPayload, { description: 'Registers an OAuth client for CLIENT tokens (platform admins).' })
-  async createOAuthClient(@Ctx() ctx: RequestContext, @Arg('input', () => CreateOAuthClientInput, { description: 'The client.' }) input: CreateOAuthClientInput): Promise<OAuthClientPayload> {
-    return { oauthClient: await ctx.services.oauthClients.create(ctx, input) };
+  @Mutation(() => OAuthClientPayload, { description: 'Registers an OAuth client for CLIENT tokens (platform admins); a confidential one gets its secret in `clientSecret`, shown only then.' })
+  createOAuthClient(@Ctx() ctx: RequestContext, @Arg('input', () => CreateOAuthClientInput, { description: 'The client.' }) input: CreateOAuthClientInput): Promise<OAuthClientPayload> {
+    return ctx.services.oauthClients.create(ctx, input);
+  }
+
+  @RequireRole(Role.ADMIN, AccessTarget.PLATFORM)
+  @Mutation(() => OAuthClientPayload, { description: "Replaces a confidential client's secret (platform admins): the new one is in `clientSecret`, shown only then; the old one stops working at once." })
+  rotateOAuthClientSecret(@Ctx() ctx: RequestContext, @Arg('input', () => RotateOAuthClientSecretInput, { description: 'The client.' }) input: RotateOAuthClientSecretInput): Promise<OAuthClientPayload> {
+    return ctx.services.oauthClients.rotateSecret(ctx, input.id);
   }
 
   @RequireRole(Role.ADMIN, AccessTarget.PLATFORM)

@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { AuditService } from '../../core/audit/audit.service';
 import { RequestContext } from '../../core/context/request-context';
@@ -5,17 +6,28 @@ import { conflict, notFound } from '../../core/errors/app-error';
 import { ConnectionArgs, paginate } from '../../core/pagination/connection';
 import { forUpdate } from '../../core/database/transaction';
 import { RefreshTokenService } from '../refresh-token/refresh-token.service';
-import { DEFAULT_ACCESS_TOKEN_LIFETIME_SECONDS, DEFAULT_REFRESH_TOKEN_LIFETIME_DAYS, OAuthClientEntity } from './oauth-client.entity';
+import { SECRET_PREFIXES, generateSecret, hashSecret, parseSecret, secretHint } from '../../core/secrets/secret-format';
+import { OAuthError } from '../refresh-token/refresh-token.errors';
+import { DEFAULT_ACCESS_TOKEN_LIFETIME_SECONDS, DEFAULT_REFRESH_TOKEN_LIFETIME_DAYS, OAuthClientEntity, OAuthClientType } from './oauth-client.entity';
+import { OAuthClientPayload } from './oauth-client.types';
 import { CreateOAuthClientInput, UpdateOAuthClientInput } from './dto/oauth-client.input';
+
+/** How a request to an OAuth endpoint identified its client (RFC 6749 §2.3.1). */
+export interface ClientCredentials {
+  clientId: string;
+  /** The secret sent, or null when none was. */
+  secret: string | null;
+}
 
 /** OAuth clients: registered, changed and deleted by platform admins; listed for every signed-in user. */
 export class OAuthClientService {
   constructor(
+    private readonly pepper: string,
     private readonly audit: AuditService,
     private readonly refreshTokens: RefreshTokenService,
   ) {}
 
-  async create(ctx: RequestContext, input: CreateOAuthClientInput): Promise<OAuthClientEntity> {
+  async create(ctx: RequestContext, input: CreateOAuthClientInput): Promise<OAuthClientPayload> {
     return ctx.transaction(async (tx) => {
       if (await tx.exists(OAuthClientEntity, { where: { clientId: input.clientId } })) {
         throw conflict(`An OAuth client with clientId "${input.clientId}" exists`, 'input.clientId');
@@ -23,15 +35,47 @@ export class OAuthClientService {
       const client = await tx.save(
         Object.assign(new OAuthClientEntity(), {
           clientId: input.clientId,
+          type: input.type ?? OAuthClientType.PUBLIC,
+          secretHash: null,
+          secretHint: null,
           name: input.name.trim(),
           description: input.description?.trim() || null,
           accessTokenLifetimeSeconds: input.accessTokenLifetimeSeconds ?? DEFAULT_ACCESS_TOKEN_LIFETIME_SECONDS,
           refreshTokenLifetimeDays: input.refreshTokenLifetimeDays ?? DEFAULT_REFRESH_TOKEN_LIFETIME_DAYS,
         }),
       );
+      const clientSecret = client.type === OAuthClientType.CONFIDENTIAL ? await this.newSecret(tx, client) : null;
       await this.audit.record(tx, ctx, { action: 'createOAuthClient', targetType: 'OAuthClient', targetId: client.id, detail: this.settingsOf(client) });
-      return client;
+      return { oauthClient: client, clientSecret };
     });
+  }
+
+  /** Gives a confidential client a new secret; the old one stops working when this commits. */
+  async rotateSecret(ctx: RequestContext, id: string): Promise<OAuthClientPayload> {
+    return ctx.transaction(async (tx) => {
+      const client = await this.lock(tx, id);
+      if (client.type !== OAuthClientType.CONFIDENTIAL) throw conflict('A public client has no secret', 'input.id');
+      const clientSecret = await this.newSecret(tx, client);
+      await this.audit.record(tx, ctx, { action: 'rotateOAuthClientSecret', targetType: 'OAuthClient', targetId: client.id, detail: { clientId: client.clientId, secretHint: client.secretHint } });
+      return { oauthClient: client, clientSecret };
+    });
+  }
+
+  /**
+   * The client a request to an OAuth endpoint authenticated as: a confidential client must send its
+   * secret, a public one must not (RFC 6749 §2.3); anything else is `invalid_client` (401).
+   */
+  async authenticate(ctx: RequestContext, credentials: ClientCredentials): Promise<OAuthClientEntity> {
+    const client = await ctx.db.manager.findOne(OAuthClientEntity, { where: { clientId: credentials.clientId } });
+    if (!client) throw new OAuthError('invalid_client', 'Unknown client');
+    if (client.type === OAuthClientType.PUBLIC) {
+      if (credentials.secret !== null) throw new OAuthError('invalid_client', 'A public client must not send a client secret');
+      return client;
+    }
+    if (credentials.secret === null) throw new OAuthError('invalid_client', 'Client authentication is required (client_secret_basic or client_secret_post)');
+    const valid = parseSecret(credentials.secret) === SECRET_PREFIXES.oauthClientSecret && client.secretHash !== null && timingSafeEqual(Buffer.from(hashSecret(credentials.secret, this.pepper)), Buffer.from(client.secretHash));
+    if (!valid) throw new OAuthError('invalid_client', 'Client authentication failed');
+    return client;
   }
 
   async update(ctx: RequestContext, input: UpdateOAuthClientInput): Promise<OAuthClientEntity> {
@@ -66,10 +110,19 @@ export class OAuthClientService {
   private settingsOf(client: OAuthClientEntity): Record<string, unknown> {
     return {
       clientId: client.clientId,
+      type: client.type,
       name: client.name,
       accessTokenLifetimeSeconds: client.accessTokenLifetimeSeconds,
       refreshTokenLifetimeDays: client.refreshTokenLifetimeDays,
     };
+  }
+
+  private async newSecret(tx: EntityManager, client: OAuthClientEntity): Promise<string> {
+    const secret = generateSecret(SECRET_PREFIXES.oauthClientSecret);
+    client.secretHash = hashSecret(secret, this.pepper);
+    client.secretHint = secretHint(secret);
+    await tx.update(OAuthClientEntity, { id: client.id }, { secretHash: client.secretHash, secretHint: client.secretHint });
+    return secret;
   }
 
   private async lock(tx: EntityManager, id: string): Promise<OAuthClientEntity> {

@@ -8,4 +8,7 @@ export const OAuthClientConnection = Connection(OAuthClientEntity, 'OAuthClient'
 export class OAuthClientPayload {
   @Field(() => OAuthClientEntity, { description: 'The client as it is now.' })
   oauthClient: OAuthClientEntity;
+
+  @Field(() => String, { nullable: true, description: "A confidential client's new secret, after registering it or rotating its secret: shown only in this response, copy it now. Null otherwise." })
+  clientSecret?: string | null;
 }

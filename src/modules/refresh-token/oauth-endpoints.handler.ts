@@ -2,6 +2,7 @@ import { IncomingMessage, ServerResponse } from 'node:http';
 import { readForm, writeJson } from '../../core/http/form';
 import { RequestContext } from '../../core/context/request-context';
 import { logger } from '../../core/logging/logger';
+import { clientCredentialsOf } from '../oauth-client/client-credentials';
 import { OAuthError } from './refresh-token.errors';
 import { RefreshedPair } from './refresh-token.service';
 
@@ -31,7 +32,9 @@ function endpoint(name: string, handle: (req: IncomingMessage, res: ServerRespon
       if (res.headersSent) return;
       if (error instanceof OAuthError) {
         req.resume();
-        writeJson(res, error.status, { error: error.error, error_description: error.description });
+        // RFC 6749 §5.2: a client that tried HTTP Basic is told which scheme to use.
+        const challenge = error.error === 'invalid_client' && /^Basic\b/i.test(req.headers.authorization ?? '') ? { 'www-authenticate': 'Basic realm="tessera"' } : undefined;
+        writeJson(res, error.status, { error: error.error, error_description: error.description }, challenge);
         return;
       }
       logger.error(`${name} failed`, { error: error instanceof Error ? error.stack ?? error.message : String(error) });
@@ -42,7 +45,8 @@ function endpoint(name: string, handle: (req: IncomingMessage, res: ServerRespon
 
 /**
  * `POST /oauth/token`: the refresh grant of RFC 6749 §6 for CLIENT tokens, form-encoded
- * (`grant_type=refresh_token`, `client_id`, `refresh_token`). Answers a new access token and a new
+ * (`grant_type=refresh_token`, `refresh_token`; the client by `client_id`, plus its secret by HTTP
+ * Basic or `client_secret` when it is confidential). Answers a new access token and a new
  * refresh token (RFC 6749 §5.1); the presented refresh token is spent. Lean node:http, like
  * introspection.
  */
@@ -51,12 +55,14 @@ export function createTokenHandler(deps: OAuthEndpointDeps): (req: IncomingMessa
     const ctx = deps.contextFor(req);
     const form = await formOf(req, ['grant_type']);
     if (form.get('grant_type') !== 'refresh_token') throw new OAuthError('unsupported_grant_type', 'Only grant_type=refresh_token is supported');
-    const missing = ['client_id', 'refresh_token'].filter((key) => !form.get(key));
+    const credentials = clientCredentialsOf(req.headers.authorization, form);
+    const missing = [...(credentials ? [] : ['client_id']), ...(form.get('refresh_token') ? [] : ['refresh_token'])];
     if (missing.length) throw new OAuthError('invalid_request', `Missing parameter: ${missing.join(', ')}`);
     // Only refused refreshes are throttled (per refresh token, then per address): a valid one works whatever others on its address did.
     let pair: RefreshedPair;
     try {
-      pair = await ctx.services.refreshTokens.refresh(ctx, form.get('client_id')!, form.get('refresh_token')!);
+      const client = await ctx.services.oauthClients.authenticate(ctx, credentials!);
+      pair = await ctx.services.refreshTokens.refresh(ctx, client, form.get('refresh_token')!);
     } catch (error) {
       const refused = error instanceof OAuthError && (error.error === 'invalid_grant' || error.error === 'invalid_client');
       const wait = refused ? await ctx.services.tokenAuthFailures.refused(form.get('refresh_token')!, ctx.clientAddress) : 0;
@@ -77,13 +83,17 @@ export function createTokenHandler(deps: OAuthEndpointDeps): (req: IncomingMessa
 
 /**
  * `POST /oauth/revoke` (RFC 7009): `token` (a refresh token or an access token), optional
- * `token_type_hint` (not needed: the prefix tells) and `client_id`. Answers 200 for unknown tokens.
+ * `token_type_hint` (not needed: the prefix tells) and the client's credentials as at the token
+ * endpoint. Answers 200 for unknown tokens, 401 `invalid_client` when the client's credentials are
+ * wrong, 400 `unauthorized_client` for a token issued to another client.
  */
 export function createRevocationHandler(deps: OAuthEndpointDeps): (req: IncomingMessage, res: ServerResponse) => void {
   return endpoint('revocation endpoint', async (req, res) => {
     const form = await formOf(req, ['token']);
     const ctx = deps.contextFor(req);
-    await ctx.services.refreshTokens.revokePresented(ctx, form.get('token')!, form.get('client_id') || null);
+    const credentials = clientCredentialsOf(req.headers.authorization, form);
+    const client = credentials ? await ctx.services.oauthClients.authenticate(ctx, credentials) : null;
+    await ctx.services.refreshTokens.revokePresented(ctx, form.get('token')!, client);
     writeJson(res, 200, {});
   });
 }

@@ -71,8 +71,7 @@ export class RefreshTokenService implements TokenKindIssuer {
    * and a new expiry, the old one revoked; a new refresh token with the family's expiry, the old one
    * spent. A spent refresh token presented again revokes the whole family and is refused.
    */
-  async refresh(ctx: RequestContext, clientId: string, presented: string): Promise<RefreshedPair> {
-    const client = await this.clientOrRefuse(ctx, clientId);
+  async refresh(ctx: RequestContext, client: OAuthClientEntity, presented: string): Promise<RefreshedPair> {
     if (parseSecret(presented) !== SECRET_PREFIXES.refreshToken) throw invalidGrant();
     const tokenHash = hashSecret(presented, this.pepper);
     const outcome = await retryOnLockConflict(() => ctx.transaction(async (tx) => {
@@ -132,11 +131,11 @@ export class RefreshTokenService implements TokenKindIssuer {
   }
 
   /**
-   * Token revocation (RFC 7009) by whoever holds the token: a refresh token revokes its family and
-   * their access tokens; an access token revokes itself. Unknown tokens change nothing.
+   * Token revocation (RFC 7009) by whoever holds the token (the authenticated client, when one
+   * was named, must be the token's): a refresh token revokes its family and their access tokens; an
+   * access token revokes itself. Unknown tokens change nothing.
    */
-  async revokePresented(ctx: RequestContext, presented: string, clientId: string | null): Promise<void> {
-    const client = clientId === null ? null : await this.clientOrRefuse(ctx, clientId);
+  async revokePresented(ctx: RequestContext, presented: string, client: OAuthClientEntity | null): Promise<void> {
     const prefix = parseSecret(presented);
     if (!prefix) return;
     const tokenHash = hashSecret(presented, this.pepper);
@@ -187,11 +186,6 @@ export class RefreshTokenService implements TokenKindIssuer {
     return forUpdate(tx.createQueryBuilder(RefreshTokenEntity, 'refresh')).where('refresh.id = :id', { id: found.id }).getOne();
   }
 
-  private async clientOrRefuse(ctx: RequestContext, clientId: string): Promise<OAuthClientEntity> {
-    const client = await ctx.db.manager.findOne(OAuthClientEntity, { where: { clientId } });
-    if (!client) throw new OAuthError('invalid_client', 'Unknown client_id');
-    return client;
-  }
 
   /** Revokes a family's refresh tokens and the access tokens issued with them; returns how many access tokens. */
   private async revokeFamily(tx: EntityManager, ctx: RequestContext, familyId: string, reason: string): Promise<number> {

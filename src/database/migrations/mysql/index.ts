@@ -5,6 +5,7 @@ import { TokenUsageCount1795459970084 } from './1795459970084-TokenUsageCount';
 import { RateLimits1795461432086 } from './1795461432086-RateLimits';
 import { ClientTokens1795461525439 } from './1795461525439-ClientTokens';
 import { TokenListIndexes1795463106225 } from './1795463106225-TokenListIndexes';
+import { OAuthClientSecrets1796036322829 } from './1796036322829-OAuthClientSecrets';
 
 /** Applied in order; scripts/generate-migration.sh adds each new migration here. */
-export const MYSQL_MIGRATIONS = [Identity1795456945282, AccessTokens1795457658868, TokenUsage1795457975332, TokenUsageCount1795459970084, RateLimits1795461432086, ClientTokens1795461525439, TokenListIndexes1795463106225];
+export const MYSQL_MIGRATIONS = [Identity1795456945282, AccessTokens1795457658868, TokenUsage1795457975332, TokenUsageCount1795459970084, RateLimits1795461432086, ClientTokens1795461525439, TokenListIndexes1795463106225, OAuthClientSecrets1796036322829];

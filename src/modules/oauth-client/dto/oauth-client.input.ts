@@ -1,6 +1,7 @@
 import { Field, ID, InputType, Int } from 'type-graphql';
-import { IsOptional, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
-import { IsName } from '../../../core/validation/is-name';
+import { OAuthClientType } from '../oauth-client.entity';
+import { IsOptional, Matches, Max, Min } from 'class-validator';
+import { IsDescription, IsName } from '../../../core/validation/text';
 
 const CLIENT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const MAX_ACCESS_TOKEN_LIFETIME_SECONDS = 30 * 24 * 3600;
@@ -16,9 +17,13 @@ export class CreateOAuthClientInput {
   @IsName()
   name: string;
 
-  @Field({ nullable: true, description: 'What the application is (up to 500 characters).' })
+  @Field(() => OAuthClientType, { nullable: true, description: 'PUBLIC (default: sends only `client_id`) or CONFIDENTIAL (gets a secret, shown once in the payload, to authenticate with). Cannot be changed later.' })
   @IsOptional()
-  @MaxLength(500)
+  type?: OAuthClientType;
+
+  @Field({ nullable: true, description: 'What the application is (up to 500 characters; line breaks allowed).' })
+  @IsOptional()
+  @IsDescription()
   description?: string;
 
   @Field(() => Int, { nullable: true, description: 'Lifetime of its access tokens in seconds (60 to 2592000; default 3600).' })
@@ -66,6 +71,11 @@ export class UpdateOAuthClientInput {
 @InputType({ description: 'An OAuth client to delete; its refresh tokens are deleted and their access tokens revoked.' })
 export class DeleteOAuthClientInput {
   @Field(() => ID, { description: 'The client (its `id`).' })
-  @IsUUID()
+  id: string;
+}
+
+@InputType({ description: 'A confidential OAuth client whose secret to replace; the old secret stops working at once.' })
+export class RotateOAuthClientSecretInput {
+  @Field(() => ID, { description: 'The client (its `id`).' })
   id: string;
 }
