@@ -143,6 +143,12 @@ export async function createApp(config: AppConfig, db: DataSource, schema: Graph
   if (config.corsOrigins.length) app.use('/graphql', cors({ origin: config.corsOrigins.includes('*') ? true : config.corsOrigins }));
   app.use(
     '/graphql',
+    // Answers hold token data, and some hold a secret shown only once: no browser or proxy may keep them.
+    (_req: Request, res: Response, next: NextFunction) => {
+      res.setHeader('cache-control', 'no-store');
+      res.setHeader('pragma', 'no-cache');
+      next();
+    },
     express.json({ limit: '100kb' }),
     expressMiddleware(apollo, {
       context: async ({ req, res }): Promise<RequestContext> => {
