@@ -62,7 +62,7 @@ export function createTokenHandler(deps: OAuthEndpointDeps): (req: IncomingMessa
     let pair: RefreshedPair;
     try {
       const client = await ctx.services.oauthClients.authenticate(ctx, credentials!);
-      pair = await ctx.services.refreshTokens.refresh(ctx, client, form.get('refresh_token')!);
+      pair = await ctx.services.refreshTokens.refresh(ctx, client, form.get('refresh_token')!, form.has('scope') ? form.get('scope')! : null);
     } catch (error) {
       const refused = error instanceof OAuthError && (error.error === 'invalid_grant' || error.error === 'invalid_client');
       const wait = refused ? await ctx.services.tokenAuthFailures.refused(form.get('refresh_token')!, ctx.clientAddress) : 0;

@@ -1,5 +1,5 @@
 /** RFC 6749 §5.2 / RFC 7009 §2.2.1 error codes answered by the OAuth endpoints. */
-export type OAuthErrorCode = 'invalid_request' | 'invalid_client' | 'invalid_grant' | 'unauthorized_client' | 'unsupported_grant_type';
+export type OAuthErrorCode = 'invalid_request' | 'invalid_client' | 'invalid_grant' | 'unauthorized_client' | 'unsupported_grant_type' | 'invalid_scope';
 
 /** A refused OAuth request: the handler answers `{ error, error_description }` with `status`. */
 export class OAuthError extends Error {

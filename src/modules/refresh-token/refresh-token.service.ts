@@ -69,9 +69,10 @@ export class RefreshTokenService implements TokenKindIssuer {
   /**
    * The refresh grant (RFC 6749 §6) in one transaction: a new access token with the same settings
    * and a new expiry, the old one revoked; a new refresh token with the family's expiry, the old one
-   * spent. A spent refresh token presented again revokes the whole family and is refused.
+   * spent. A spent refresh token presented again revokes the whole family and is refused. A
+   * requested `scope` narrows the new access token within the original grant.
    */
-  async refresh(ctx: RequestContext, client: OAuthClientEntity, presented: string): Promise<RefreshedPair> {
+  async refresh(ctx: RequestContext, client: OAuthClientEntity, presented: string, requestedScope: string | null = null): Promise<RefreshedPair> {
     if (parseSecret(presented) !== SECRET_PREFIXES.refreshToken) throw invalidGrant();
     const tokenHash = hashSecret(presented, this.pepper);
     const outcome = await retryOnLockConflict(() => ctx.transaction(async (tx) => {
@@ -91,12 +92,14 @@ export class RefreshTokenService implements TokenKindIssuer {
       const previous = await tx.findOne(AccessTokenEntity, { where: { id: current.accessTokenId } });
       if (!previous || previous.revokedAt) return { refused: invalidGrant('The access token of this refresh token is revoked') };
 
+      const scopeList = await this.scopeFor(tx, current, requestedScope);
+      if (scopeList === null) return { refused: new OAuthError('invalid_scope', 'The requested scope exceeds the scope granted to this refresh token') };
       const next = await this.accessTokens.insert(tx, {
         level: previous.level,
         kind: previous.kind,
         name: previous.name,
         description: previous.description,
-        scopeList: previous.scopeList,
+        scopeList,
         role: previous.role,
         resourceType: previous.resourceType,
         resourceId: previous.resourceId,
@@ -122,7 +125,7 @@ export class RefreshTokenService implements TokenKindIssuer {
           expiresInSeconds: client.accessTokenLifetimeSeconds,
           refreshToken,
           refreshTokenExpiresAt: current.expiresAt,
-          scope: previous.scopeList,
+          scope: scopeList,
         },
       };
     }));
@@ -173,6 +176,19 @@ export class RefreshTokenService implements TokenKindIssuer {
   async revokeForClient(tx: EntityManager, ctx: RequestContext, oauthClientId: string): Promise<number> {
     const refreshTokens = await tx.find(RefreshTokenEntity, { select: { accessTokenId: true }, where: { oauthClientId } });
     return this.revokeAccessTokens(tx, ctx, refreshTokens.map((r) => r.accessTokenId), REVOKED_BY_CLIENT_DELETION);
+  }
+
+  /**
+   * The scope of the next access token (RFC 6749 §6): the family's original grant (the scope of its
+   * first access token), or the requested part of it; null when the request names a scope outside it.
+   */
+  private async scopeFor(tx: EntityManager, current: RefreshTokenEntity, requested: string | null): Promise<string | null> {
+    const first = await tx.findOneOrFail(RefreshTokenEntity, { select: { accessTokenId: true }, where: { id: current.familyId } });
+    const granted = (await tx.findOneOrFail(AccessTokenEntity, { select: { scopeList: true }, where: { id: first.accessTokenId } })).scopeList.split(' ');
+    if (requested === null) return granted.join(' ');
+    const wanted = new Set(requested.split(' ').filter(Boolean));
+    if (!wanted.size || [...wanted].some((scope) => !granted.includes(scope))) return null;
+    return granted.filter((scope) => wanted.has(scope)).join(' ');
   }
 
   /**
