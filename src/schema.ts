@@ -3,7 +3,7 @@ import { MapperKind, mapSchema, printSchemaWithDirectives } from '@graphql-tools
 import { buildSchema } from 'type-graphql';
 import { ACCESS_DIRECTIVES } from './core/authorization/access-directives';
 import { enforceAccessRules } from './core/authorization/access-control';
-import { validateArgs } from './core/graphql/validate-args';
+import { refuseMalformedArguments, validateArgs } from './core/graphql/validate-args';
 import { AuditResolver, ViewerAuditResolver } from './core/audit/audit.resolver';
 import {
   AccessTokenResolver,
@@ -44,14 +44,17 @@ const RESOLVERS = [
   OAuthClientResolver,
 ] as const;
 
-/** Builds the code-first schema: class-validator on every input, access rules enforced on every root field. */
+/**
+ * Builds the code-first schema: malformed ids and text refused first, then access rules enforced on
+ * every root field, then class-validator on every input.
+ */
 export async function buildTesseraSchema(): Promise<GraphQLSchema> {
   const schema = await buildSchema({
     resolvers: RESOLVERS,
     directives: ACCESS_DIRECTIVES,
     validateFn: validateArgs,
   });
-  return describeRootTypes(enforceAccessRules(schema));
+  return describeRootTypes(refuseMalformedArguments(enforceAccessRules(schema)));
 }
 
 const ROOT_DESCRIPTIONS: Record<string, string> = {

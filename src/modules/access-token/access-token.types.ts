@@ -1,5 +1,5 @@
 import { ArgsType, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { IsOptional, IsUUID, MaxLength } from 'class-validator';
+import { IsOptional, MaxLength } from 'class-validator';
 import { Scope } from '../../core/authorization/scopes';
 import { Connection, OrderDirection } from '../../core/pagination/connection';
 import { AccessTokenEntity, AccessTokenKind, AccessTokenLevel } from './access-token.entity';
@@ -79,8 +79,6 @@ export class AccessTokenFilterArgs {
   expiresAfter?: Date;
 
   @Field(() => ID, { nullable: true, description: 'Only tokens created (or last rotated) by this user.' })
-  @IsOptional()
-  @IsUUID()
   createdById?: string;
 
   @Field(() => AccessTokenOrderField, { nullable: true, description: 'What to sort by (default CREATED_AT).' })

@@ -1,12 +1,10 @@
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
-import { IsUUID } from 'class-validator';
-import { IsName } from '../../core/validation/is-name';
+import { IsName } from '../../core/validation/text';
 import { GroupEntity } from './group.entity';
 
 @InputType({ description: 'A new group in an organization (organization ADMINs).' })
 export class CreateGroupInput {
   @Field(() => ID, { description: 'The organization to create the group in.' })
-  @IsUUID()
   organizationId: string;
 
   @Field({ description: 'Display name, 1 to 100 characters.' })
@@ -17,7 +15,6 @@ export class CreateGroupInput {
 @InputType({ description: 'A new name for a group.' })
 export class UpdateGroupInput {
   @Field(() => ID, { description: 'The group.' })
-  @IsUUID()
   id: string;
 
   @Field({ description: 'Display name, 1 to 100 characters.' })
@@ -28,7 +25,6 @@ export class UpdateGroupInput {
 @InputType({ description: 'A group to delete with its projects.' })
 export class DeleteGroupInput {
   @Field(() => ID, { description: 'The group.' })
-  @IsUUID()
   id: string;
 }
 

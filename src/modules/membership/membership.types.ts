@@ -1,27 +1,19 @@
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
-import { IsOptional, IsUUID } from 'class-validator';
 import { Role } from '../../core/authorization/role';
 import { MembershipEntity } from './membership.entity';
 
 @InputType({ description: 'A role for a person on exactly one organization, group or project.' })
 export class AddMembershipInput {
   @Field(() => ID, { description: 'The person to add.' })
-  @IsUUID()
   userId: string;
 
   @Field(() => ID, { nullable: true, description: 'The organization (give exactly one of the three ids).' })
-  @IsOptional()
-  @IsUUID()
   organizationId?: string;
 
   @Field(() => ID, { nullable: true, description: 'The group.' })
-  @IsOptional()
-  @IsUUID()
   groupId?: string;
 
   @Field(() => ID, { nullable: true, description: 'The project.' })
-  @IsOptional()
-  @IsUUID()
   projectId?: string;
 
   @Field(() => Role, { description: "The role; never above the caller's own effective role there." })
@@ -31,7 +23,6 @@ export class AddMembershipInput {
 @InputType({ description: 'A new role for an existing membership.' })
 export class UpdateMembershipInput {
   @Field(() => ID, { description: 'The membership.' })
-  @IsUUID()
   id: string;
 
   @Field(() => Role, { description: "The new role; never above the caller's own effective role." })
@@ -41,7 +32,6 @@ export class UpdateMembershipInput {
 @InputType({ description: 'A membership to remove.' })
 export class RemoveMembershipInput {
   @Field(() => ID, { description: 'The membership.' })
-  @IsUUID()
   id: string;
 }
 

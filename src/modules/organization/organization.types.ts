@@ -1,6 +1,5 @@
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
-import { IsUUID } from 'class-validator';
-import { IsName } from '../../core/validation/is-name';
+import { IsName } from '../../core/validation/text';
 import { Connection } from '../../core/pagination/connection';
 import { OrganizationEntity } from './organization.entity';
 
@@ -16,7 +15,6 @@ export class CreateOrganizationInput {
 @InputType({ description: 'A new name for an organization.' })
 export class UpdateOrganizationInput {
   @Field(() => ID, { description: 'The organization.' })
-  @IsUUID()
   id: string;
 
   @Field({ description: 'Display name, 1 to 100 characters.' })
@@ -27,7 +25,6 @@ export class UpdateOrganizationInput {
 @InputType({ description: 'An organization to delete with everything in it.' })
 export class DeleteOrganizationInput {
   @Field(() => ID, { description: 'The organization.' })
-  @IsUUID()
   id: string;
 }
 

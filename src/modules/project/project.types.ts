@@ -1,12 +1,10 @@
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
-import { IsUUID } from 'class-validator';
-import { IsName } from '../../core/validation/is-name';
+import { IsName } from '../../core/validation/text';
 import { ProjectEntity } from './project.entity';
 
 @InputType({ description: 'A new project in a group (group ADMINs).' })
 export class CreateProjectInput {
   @Field(() => ID, { description: 'The group to create the project in.' })
-  @IsUUID()
   groupId: string;
 
   @Field({ description: 'Display name, 1 to 100 characters.' })
@@ -17,7 +15,6 @@ export class CreateProjectInput {
 @InputType({ description: 'A new name for a project.' })
 export class UpdateProjectInput {
   @Field(() => ID, { description: 'The project.' })
-  @IsUUID()
   id: string;
 
   @Field({ description: 'Display name, 1 to 100 characters.' })
@@ -28,7 +25,6 @@ export class UpdateProjectInput {
 @InputType({ description: 'A project to delete.' })
 export class DeleteProjectInput {
   @Field(() => ID, { description: 'The project.' })
-  @IsUUID()
   id: string;
 }
 

@@ -1,13 +1,13 @@
 import { Field, InputType, ObjectType } from 'type-graphql';
-import { IsEmail, MaxLength } from 'class-validator';
+import { MaxLength } from 'class-validator';
+import { IsEmailAddress } from '../../core/validation/text';
 import { UserEntity } from '../user/user.entity';
 import { PASSWORD_MAX_LENGTH } from '../user/user.types';
 
 @InputType({ description: 'E-mail and password of a person.' })
 export class LoginInput {
   @Field({ description: 'Sign-in e-mail address.' })
-  @IsEmail()
-  @MaxLength(254)
+  @IsEmailAddress()
   email: string;
 
   @Field({ description: 'Password.' })

@@ -1,11 +1,10 @@
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
-import { ArrayMaxSize, IsOptional, IsUUID, Max, Min } from 'class-validator';
+import { ArrayMaxSize, IsOptional, Max, Min } from 'class-validator';
 import { TokenPolicyEntity } from './token-policy.entity';
 
 @InputType({ description: "An organization's token policy; it replaces the previous one." })
 export class SetTokenPolicyInput {
   @Field(() => ID, { description: 'The organization.' })
-  @IsUUID()
   organizationId: string;
 
   @Field(() => Int, { nullable: true, description: 'Longest lifetime a token may get, in days (1 to 3650); null for no limit.' })

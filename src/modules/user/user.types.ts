@@ -1,6 +1,6 @@
 import { Field, ID, InputType, ObjectType, ArgsType, createUnionType } from 'type-graphql';
-import { IsEmail, IsOptional, IsUUID, MaxLength, MinLength } from 'class-validator';
-import { IsName } from '../../core/validation/is-name';
+import { IsOptional, MaxLength, MinLength } from 'class-validator';
+import { IsEmailAddress, IsName } from '../../core/validation/text';
 import { Connection } from '../../core/pagination/connection';
 import { UserEntity, UserKind, UserStatus } from './user.entity';
 
@@ -31,8 +31,7 @@ export const UserConnection = Connection(UserEntity, 'User', 'A page of users.')
 @InputType({ description: 'A new person account (platform admins only).' })
 export class CreateUserInput {
   @Field({ description: 'Sign-in e-mail address; unique.' })
-  @IsEmail()
-  @MaxLength(254)
+  @IsEmailAddress()
   email: string;
 
   @Field({ description: 'Name shown to other users.' })
@@ -55,13 +54,11 @@ export class CreateUserInput {
 @InputType({ description: 'Changes to a user (platform admins only); omitted fields stay as they are.' })
 export class UpdateUserInput {
   @Field(() => ID, { description: 'The user to change.' })
-  @IsUUID()
   id: string;
 
   @Field({ nullable: true, description: 'New sign-in e-mail address.' })
   @IsOptional()
-  @IsEmail()
-  @MaxLength(254)
+  @IsEmailAddress()
   email?: string;
 
   @Field({ nullable: true, description: 'New display name.' })
@@ -81,7 +78,6 @@ export class UpdateUserInput {
 @InputType({ description: 'A user to deactivate or reactivate.' })
 export class UserIdInput {
   @Field(() => ID, { description: 'The user.' })
-  @IsUUID()
   id: string;
 }
 

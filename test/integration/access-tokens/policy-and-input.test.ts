@@ -201,9 +201,10 @@ describe('token policies and input checks', () => {
       ['restoreAccessToken', TOKEN_OPS.restore],
       ['rotateAccessToken', TOKEN_OPS.rotate],
       ['deleteAccessToken', TOKEN_OPS.delete],
-    ])('%s of an unknown or malformed id: NOT_FOUND', async (_label, query) => {
-      for (const id of [UNKNOWN_ID, 'not-an-id', "' OR 1=1 --"]) {
-        expect(codeOf(await withoutWrites(server, () => server.gql(query, { input: { id } }, owner.token)))).toBe('NOT_FOUND');
+    ])('%s of an unknown id: NOT_FOUND; of a malformed id: BAD_USER_INPUT on input.id', async (_label, query) => {
+      expect(codeOf(await withoutWrites(server, () => server.gql(query, { input: { id: UNKNOWN_ID } }, owner.token)))).toBe('NOT_FOUND');
+      for (const id of ['not-an-id', "' OR 1=1 --"]) {
+        expectBadInput(await withoutWrites(server, () => server.gql(query, { input: { id } }, owner.token)), 'input.id');
       }
     });
   });

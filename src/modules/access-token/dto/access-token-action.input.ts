@@ -1,30 +1,29 @@
 import { Field, ID, InputType } from 'type-graphql';
-import { IsOptional, IsUUID, MaxLength } from 'class-validator';
+import { IsOptional } from 'class-validator';
+import { TEXT_LENGTH } from '../../../core/database/columns';
+import { IsText } from '../../../core/validation/text';
 import { AccessTokenKind } from '../access-token.entity';
 
 @InputType({ description: 'An access token to revoke (temporarily disable).' })
 export class RevokeAccessTokenInput {
   @Field(() => ID, { description: 'The token.' })
-  @IsUUID()
   id: string;
 
-  @Field({ nullable: true, description: 'Why, for the record (up to 255 characters).' })
+  @Field({ nullable: true, description: 'Why, for the record (up to 255 characters, one line).' })
   @IsOptional()
-  @MaxLength(255)
+  @IsText({ max: TEXT_LENGTH.reason })
   reason?: string;
 }
 
 @InputType({ description: 'An access token to act on.' })
 export class AccessTokenIdInput {
   @Field(() => ID, { description: 'The token.' })
-  @IsUUID()
   id: string;
 }
 
 @InputType({ description: 'An access token to rotate: a new secret with the same settings; the old one is revoked.' })
 export class RotateAccessTokenInput {
   @Field(() => ID, { description: 'The token.' })
-  @IsUUID()
   id: string;
 
   @Field(() => Date, { nullable: true, description: 'Expiry of the new secret; omit to keep the same lifetime as the old one.' })

@@ -1,5 +1,6 @@
 import { Field, ID, InputType } from 'type-graphql';
-import { ArrayMaxSize, ArrayMinSize, IsBoolean, IsOptional, IsUUID, Length, Matches, MaxLength } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsBoolean, IsOptional, MaxLength } from 'class-validator';
+import { IsDescription, IsName, IsText } from '../../../core/validation/text';
 import { Role } from '../../../core/authorization/role';
 import { PASSWORD_MAX_LENGTH } from '../../user/user.types';
 import { AccessTokenKind } from '../access-token.entity';
@@ -7,28 +8,21 @@ import { AccessTokenKind } from '../access-token.entity';
 @InputType({ description: 'A new access token. Give one of organizationId, groupId or projectId for a resource token, none for a personal token.' })
 export class CreateAccessTokenInput {
   @Field({ description: 'A descriptive name, e.g. the machine or application that uses it (1 to 100 characters).' })
-  @Length(1, 100)
-  @Matches(/\S/, { message: '$property must not be blank' }) // names are stored trimmed
+  @IsName()
   name: string;
 
-  @Field({ nullable: true, description: 'Its purpose, in more detail (up to 500 characters).' })
+  @Field({ nullable: true, description: 'Its purpose, in more detail (up to 500 characters; line breaks allowed).' })
   @IsOptional()
-  @MaxLength(500)
+  @IsDescription()
   description?: string;
 
   @Field(() => ID, { nullable: true, description: 'Bind the token to this organization (organization ADMINs).' })
-  @IsOptional()
-  @IsUUID()
   organizationId?: string;
 
   @Field(() => ID, { nullable: true, description: 'Bind the token to this group (group ADMINs).' })
-  @IsOptional()
-  @IsUUID()
   groupId?: string;
 
   @Field(() => ID, { nullable: true, description: 'Bind the token to this project (project ADMINs).' })
-  @IsOptional()
-  @IsUUID()
   projectId?: string;
 
   @Field(() => AccessTokenKind, { nullable: true, description: 'ACCESS (default), EXPOSE for a personal DataChain expose token, or CLIENT for a personal token of an OAuth client (with a refresh token).' })
@@ -36,8 +30,6 @@ export class CreateAccessTokenInput {
   kind?: AccessTokenKind;
 
   @Field(() => ID, { nullable: true, description: 'The OAuth client (its `id`, see `oauthClients`) of a CLIENT token: required for CLIENT tokens, refused for others.' })
-  @IsOptional()
-  @IsUUID()
   oauthClientId?: string;
 
   @Field({ nullable: true, description: 'CLIENT tokens only: true for an offline refresh token, which has no expiry (default false).' })
@@ -48,7 +40,7 @@ export class CreateAccessTokenInput {
   @Field(() => [String], { description: 'What the token may do; see `accessTokenScopes` for what each level offers.' })
   @ArrayMinSize(1)
   @ArrayMaxSize(16)
-  @Length(1, 32, { each: true })
+  @IsText({ min: 1, max: 32 }, { each: true })
   scopes: string[];
 
   @Field(() => Role, { nullable: true, description: "Role of the token's technical user on the resource (resource tokens only; default VIEWER; never above your own)." })

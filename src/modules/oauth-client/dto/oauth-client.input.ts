@@ -42,7 +42,6 @@ export class CreateOAuthClientInput {
 @InputType({ description: 'Changes to an OAuth client; omitted fields stay as they are. Tokens already issued keep their expiry.' })
 export class UpdateOAuthClientInput {
   @Field(() => ID, { description: 'The client (its `id`, not its `clientId`).' })
-  @IsUUID()
   id: string;
 
   @Field({ nullable: true, description: 'Display name, 1 to 100 characters.' })
@@ -50,9 +49,9 @@ export class UpdateOAuthClientInput {
   @IsName()
   name?: string;
 
-  @Field(() => String, { nullable: true, description: 'What the application is (up to 500 characters); null to remove it.' })
+  @Field(() => String, { nullable: true, description: 'What the application is (up to 500 characters; line breaks allowed); null to remove it.' })
   @IsOptional()
-  @MaxLength(500)
+  @IsDescription()
   description?: string | null;
 
   @Field(() => Int, { nullable: true, description: 'Lifetime of its access tokens in seconds (60 to 2592000).' })
