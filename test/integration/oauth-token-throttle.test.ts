@@ -19,6 +19,6 @@ describe('POST /oauth/token against guessing', () => {
     const throttled = await guess();
     expect(throttled.status).toBe(429);
     expect(throttled.headers.get('retry-after')).toMatch(/^\d+$/);
-    expect(await throttled.json()).toMatchObject({ error: 'rate_limited' });
+    expect(await throttled.json()).toMatchObject({ error: 'slow_down' });
   });
 });

@@ -51,7 +51,7 @@ describe('throttling bounds guessing without locking out valid credentials on th
     const throttled = answers.slice(10);
     expect(throttled.map((a) => a.status)).toEqual(Array(21).fill(429));
     expect(throttled[20].headers.get('retry-after')).toMatch(/^[1-9]\d*$/);
-    expect(throttled[20].body).toMatchObject({ error: 'rate_limited' });
+    expect(throttled[20].body).toMatchObject({ error: 'slow_down' });
 
     // The same address, right after: every valid credential still works.
     expect((await server.gql(VIEWER, {}, personalToken)).data).toEqual({ viewer: { authMethod: 'ACCESS_TOKEN' } });

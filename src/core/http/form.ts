@@ -1,6 +1,15 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
 
-const MAX_BODY_BYTES = 10 * 1024;
+/** The largest form body the OAuth endpoints read. */
+export const MAX_FORM_BYTES = 10 * 1024;
+
+/** A form body over MAX_FORM_BYTES: answer 413 (see `writeTooLarge`). */
+export class BodyTooLargeError extends Error {
+  constructor() {
+    super(`The body exceeds ${MAX_FORM_BYTES} bytes`);
+    this.name = 'BodyTooLargeError';
+  }
+}
 
 /** Writes a JSON answer of an OAuth endpoint; token responses must never be cached (RFC 6749 §5.1). */
 export function writeJson(res: ServerResponse, status: number, body: Record<string, unknown>, headers: Record<string, string> = {}): void {
@@ -15,24 +24,48 @@ export function writeJson(res: ServerResponse, status: number, body: Record<stri
   res.end(json);
 }
 
-/** The form-encoded body of a request, or null when it is not `application/x-www-form-urlencoded` or exceeds 10 KiB. */
+/** 413 for a body over the limit; the connection closes, as the rest of the body is not read. */
+export function writeTooLarge(res: ServerResponse): void {
+  writeJson(res, 413, { error: 'invalid_request', error_description: `The body exceeds ${MAX_FORM_BYTES} bytes` }, { connection: 'close' });
+}
+
+/** 429 with an RFC 6749 §5.2-style body and Retry-After: the caller should slow down. */
+export function writeSlowDown(res: ServerResponse, waitSeconds: number): void {
+  writeJson(res, 429, { error: 'slow_down', error_description: `Too many refused attempts: retry in ${waitSeconds} s` }, { 'retry-after': String(waitSeconds) });
+}
+
+/** Whether the request body is declared form-encoded (media types are case-insensitive; parameters such as charset are allowed). */
+export const isFormEncoded = (req: IncomingMessage): boolean =>
+  (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase() === 'application/x-www-form-urlencoded';
+
+/**
+ * The form-encoded body of a request, or null when it is not `application/x-www-form-urlencoded`.
+ * Rejects with BodyTooLargeError past MAX_FORM_BYTES (declared or received).
+ */
 export function readForm(req: IncomingMessage): Promise<URLSearchParams | null> {
   return new Promise((resolve, reject) => {
-    if (!(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
+    if (!isFormEncoded(req)) {
       req.resume();
       resolve(null);
       return;
     }
-    let body = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk: string) => {
-      body += chunk;
-      if (body.length > MAX_BODY_BYTES) {
-        req.destroy();
-        resolve(null);
+    if (Number(req.headers['content-length'] ?? 0) > MAX_FORM_BYTES) {
+      reject(new BodyTooLargeError());
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > MAX_FORM_BYTES) {
+        req.off('data', onData);
+        reject(new BodyTooLargeError());
+        return;
       }
-    });
-    req.on('end', () => resolve(new URLSearchParams(body)));
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.on('end', () => resolve(new URLSearchParams(Buffer.concat(chunks).toString('utf8'))));
     req.on('error', reject);
   });
 }

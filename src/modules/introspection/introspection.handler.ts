@@ -1,5 +1,5 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
-import { readForm, writeJson } from '../../core/http/form';
+import { BodyTooLargeError, readForm, writeJson, writeSlowDown, writeTooLarge } from '../../core/http/form';
 import { CredentialThrottle } from '../../core/auth/credential-throttle';
 import { bearerSecret } from '../../core/auth/bearer';
 import { Scope } from '../../core/authorization/scopes';
@@ -71,12 +71,16 @@ export function createIntrospectionHandler(deps: IntrospectionDeps): (req: Incom
     deps.countResult({ result: status !== 200 ? 'refused' : body.active ? 'active' : 'inactive' });
     writeJson(res, status, body, headers);
   };
+  const sendSlowDown = (res: ServerResponse, wait: number): void => {
+    deps.countResult({ result: 'refused' });
+    writeSlowDown(res, wait);
+  };
   /** A resource server registered as a confidential OAuth client, authenticating with HTTP Basic. */
   const handleClient = async (req: IncomingMessage, res: ServerResponse, address: string | null): Promise<void> => {
     const refuse = async (description: string): Promise<void> => {
       req.resume();
       const wait = await deps.failures.refused(req.headers.authorization!, address);
-      if (wait > 0) return send(res, 429, { error: 'rate_limited', error_description: `retry in ${wait} s` }, { 'retry-after': String(wait) });
+      if (wait > 0) return sendSlowDown(res, wait);
       send(res, 401, { error: 'invalid_client', error_description: description }, { 'www-authenticate': 'Basic realm="tessera"' });
     };
     let client: OAuthClientEntity;
@@ -99,6 +103,11 @@ export function createIntrospectionHandler(deps: IntrospectionDeps): (req: Incom
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const address = deps.clientAddress(req);
     if (/^Basic\b/i.test(req.headers.authorization ?? '')) return handleClient(req, res, address);
+    if (!req.headers.authorization) {
+      // RFC 6750 §3.1: a request without credentials gets the challenge without an error code.
+      req.resume();
+      return send(res, 401, { error: 'invalid_token', error_description: 'Authenticate with an access token that has the introspect scope, or as a confidential client' }, { 'www-authenticate': 'Bearer realm="tessera", Basic realm="tessera"' });
+    }
     const callerSecret = bearerSecret(req.headers.authorization);
     if (!callerSecret || !isAccessTokenSecret(callerSecret)) {
       req.resume();
@@ -114,7 +123,7 @@ export function createIntrospectionHandler(deps: IntrospectionDeps): (req: Incom
     if (!caller) {
       // Only a refused caller is throttled: a valid introspect token works whatever others on its address did.
       const wait = await deps.failures.refused(callerSecret, address);
-      if (wait > 0) return send(res, 429, { error: 'rate_limited', error_description: `retry in ${wait} s` }, { 'retry-after': String(wait) });
+      if (wait > 0) return sendSlowDown(res, wait);
       return send(res, 401, { error: 'invalid_token', error_description: 'The access token is invalid, expired or revoked' }, challenge('invalid_token'));
     }
     deps.authenticator.touch(caller, address);
@@ -129,8 +138,10 @@ export function createIntrospectionHandler(deps: IntrospectionDeps): (req: Incom
   };
   return (req, res) => {
     handle(req, res).catch((error: unknown) => {
+      if (res.headersSent) return;
+      if (error instanceof BodyTooLargeError) return writeTooLarge(res);
       logger.error('introspection failed', { error: error instanceof Error ? error.stack ?? error.message : String(error) });
-      if (!res.headersSent) writeJson(res, 500, { error: 'server_error' });
+      writeJson(res, 500, { error: 'server_error' });
     });
   };
 }

@@ -1,5 +1,5 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
-import { readForm, writeJson } from '../../core/http/form';
+import { BodyTooLargeError, readForm, writeJson, writeSlowDown, writeTooLarge } from '../../core/http/form';
 import { RequestContext } from '../../core/context/request-context';
 import { logger } from '../../core/logging/logger';
 import { clientCredentialsOf } from '../oauth-client/client-credentials';
@@ -30,6 +30,7 @@ function endpoint(name: string, handle: (req: IncomingMessage, res: ServerRespon
   return (req, res) => {
     handle(req, res).catch((error: unknown) => {
       if (res.headersSent) return;
+      if (error instanceof BodyTooLargeError) return writeTooLarge(res);
       if (error instanceof OAuthError) {
         req.resume();
         // RFC 6749 §5.2: a client that tried HTTP Basic is told which scheme to use.
@@ -67,7 +68,7 @@ export function createTokenHandler(deps: OAuthEndpointDeps): (req: IncomingMessa
       const refused = error instanceof OAuthError && (error.error === 'invalid_grant' || error.error === 'invalid_client');
       const wait = refused ? await ctx.services.tokenAuthFailures.refused(form.get('refresh_token')!, ctx.clientAddress) : 0;
       if (!wait) throw error;
-      writeJson(res, 429, { error: 'rate_limited', error_description: `retry in ${wait} s` }, { 'retry-after': String(wait) });
+      writeSlowDown(res, wait);
       return;
     }
     writeJson(res, 200, {
