@@ -20,11 +20,12 @@ import { ProjectResolver } from './modules/project/project.resolver';
 import { SessionResolver } from './modules/session/session.resolver';
 import { OrganizationTokenPolicyResolver, TokenPolicyResolver } from './modules/token-policy/token-policy.resolver';
 import { AccessTokenUsageResolver, ViewerAccessTokenResolver } from './modules/token-usage/usage.resolver';
-import { UserResolver, ViewerResolver } from './modules/user/user.resolver';
+import { AuditEventActorResolver, UserResolver, ViewerResolver } from './modules/user/user.resolver';
 
 const RESOLVERS = [
   ViewerResolver,
   UserResolver,
+  AuditEventActorResolver,
   SessionResolver,
   OrganizationResolver,
   GroupResolver,

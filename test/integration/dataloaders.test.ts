@@ -7,14 +7,14 @@ const PAGE = `query($first: Int) {
   accessTokens(first: $first) {
     edges { node {
       id status scopes
-      createdBy { email }
+      createdBy { id displayName ... on User { email } }
       owner { __typename ... on TechnicalUser { displayName } ... on User { email } }
       previousToken { id }
       resource {
         __typename
-        ... on Organization { name members { role member { __typename } } }
-        ... on Group { name organization { name members { role member { __typename } } } }
-        ... on Project { name group { name } organization { name members { role member { __typename } } } }
+        ... on Organization { name members(first: 3) { totalCount edges { node { role member { __typename } } } } }
+        ... on Group { name members(first: 3) { edges { node { role } } } projects(first: 3) { edges { node { name } } } organization { name members(first: 3) { totalCount edges { node { role member { __typename } } } } } }
+        ... on Project { name members(first: 3) { edges { node { role } } } group { name } organization { name groups(first: 3) { totalCount edges { node { name } } } members(first: 3) { totalCount edges { node { role member { __typename } } } } } }
       }
     } }
   }
@@ -50,6 +50,30 @@ describe('nested queries go through per-request DataLoaders', () => {
     const fifty = await statements(50);
     expect(fifty.length).toBe(five.length);
     expect(fifty.length).toBeLessThanOrEqual(15);
+  });
+
+  it('pages nested connections of a page of organizations with as many SQL statements for 5 organizations as for 1', async () => {
+    for (let i = 0; i < 4; i += 1) await createHierarchy(server, admin);
+    const NESTED = `query($first: Int) { organizations(first: $first) { edges { node {
+      groups(first: 2) { totalCount edges { node { name members(first: 2) { edges { node { role } } } projects(first: 2) { totalCount edges { node { name } } } } } }
+      members(first: 2) { totalCount edges { node { role member { __typename } } } pageInfo { hasNextPage } }
+    } } } }`;
+    const statements = async (first: number) => {
+      const queries = await counter.during(async () => {
+        const data = ok(await server.gql(NESTED, { first }, admin));
+        expect(data.organizations.edges).toHaveLength(first);
+        for (const { node } of data.organizations.edges) {
+          expect(node.groups.totalCount).toBe(1);
+          expect(node.groups.edges[0].node.projects.totalCount).toBe(1);
+          expect(node.members.totalCount).toBeGreaterThanOrEqual(1);
+        }
+      });
+      return queries.filter((q) => q.trimStart().toUpperCase().startsWith('SELECT'));
+    };
+    const one = await statements(1);
+    const five = await statements(5);
+    expect(five.length).toBe(one.length);
+    expect(five.length).toBeLessThanOrEqual(12);
   });
 
   it('counts the whole list only when totalCount is asked for', async () => {

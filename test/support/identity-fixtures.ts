@@ -9,7 +9,7 @@ import { GraphQLResponse, TestServer } from './test-server';
 export const OPS = {
   login: 'mutation($input: LoginInput!) { login(input: $input) { sessionToken expiresAt user { id email } } }',
   logout: 'mutation { logout { success } }',
-  viewer: '{ viewer { authMethod user { id email } memberships { id role resourceType resourceId } } }',
+  viewer: '{ viewer { authMethod user { id email } memberships(first: 100) { edges { node { id role resourceType resourceId } } } } }',
   createUser:
     'mutation($input: CreateUserInput!) { createUser(input: $input) { user { id email displayName status isPlatformAdmin validUntil } } }',
   updateUser:

@@ -1,6 +1,7 @@
+import DataLoader from 'dataloader';
 import { ArgsType, ClassType, Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Max, Min } from 'class-validator';
-import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { DataSource, EntityTarget, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { badInput } from '../errors/app-error';
 
 export const MAX_PAGE_SIZE = 100;
@@ -23,7 +24,7 @@ export class PageInfo {
 
 @ArgsType()
 export class ConnectionArgs {
-  @Field(() => Int, { nullable: true, description: `Items after \`after\`, newest first (at most ${MAX_PAGE_SIZE}; default ${DEFAULT_PAGE_SIZE}).` })
+  @Field(() => Int, { nullable: true, description: `Items after \`after\`, in the list's order (at most ${MAX_PAGE_SIZE}; default ${DEFAULT_PAGE_SIZE}).` })
   @Min(0)
   @Max(MAX_PAGE_SIZE)
   first?: number;
@@ -156,21 +157,31 @@ export async function paginate<T extends ObjectLiteral & { id: string }>(
   else page.orderBy(`${alias}.id`, order);
   page.limit(size + 1);
 
-  const rows = await page.getMany();
-  const more = rows.length > size;
-  const nodes = rows.slice(0, size);
-  if (backward) nodes.reverse();
   const cursorOf = (node: T): string => {
     if (!sort) return encodeCursor({ id: node.id });
     const value = sort.valueOf(node);
     return encodeCursor({ id: node.id, value: value instanceof Date ? value.toISOString() : value });
   };
+  return pageOf(await page.getMany(), { args, size, backward }, cursorOf, () => counting.getCount());
+}
+
+interface PageShape {
+  args: ConnectionArgs;
+  size: number;
+  backward: boolean;
+}
+
+/** The page of `rows` (fetched in query order, one more than `size` when more follow). */
+function pageOf<T>(rows: T[], { args, size, backward }: PageShape, cursorOf: (node: T) => string, count: () => Promise<number>): ConnectionResult<T> {
+  const more = rows.length > size;
+  const nodes = rows.slice(0, size);
+  if (backward) nodes.reverse();
   const edges = nodes.map((node) => ({ cursor: cursorOf(node), node }));
   let totalCount: Promise<number> | undefined;
   return {
     edges,
     get totalCount() {
-      return (totalCount ??= counting.getCount());
+      return (totalCount ??= count());
     },
     pageInfo: {
       hasNextPage: backward ? Boolean(args.before) : more,
@@ -179,4 +190,82 @@ export async function paginate<T extends ObjectLiteral & { id: string }>(
       endCursor: edges[edges.length - 1]?.cursor ?? null,
     },
   };
+}
+
+/** The connection of a list the caller may not see. */
+export const emptyConnection = <T>(): ConnectionResult<T> => ({
+  edges: [],
+  totalCount: 0,
+  pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null },
+});
+
+/** One page of the children of one parent, as a nested connection field asks for it. */
+export interface ChildPageKey {
+  parentId: string;
+  page: ConnectionArgs;
+}
+
+/**
+ * Pages of a nested list (an organization's groups, a group's members…) for every parent in a
+ * request, oldest first: the parents asking for the same page share one keyset query, however many
+ * they are (the first n per parent by ROW_NUMBER, no OFFSET), and one grouped COUNT when
+ * `totalCount` is asked for. `scope` adds fixed equality conditions (e.g. the resource type).
+ */
+export function childConnectionLoader<T extends ObjectLiteral & { id: string }>(
+  db: DataSource,
+  entity: EntityTarget<T>,
+  parentColumn: keyof T & string,
+  scope: Partial<Record<keyof T & string, string>> = {},
+): DataLoader<ChildPageKey, ConnectionResult<T>, string> {
+  const query = (alias: string, parentIds: readonly string[]) => {
+    const qb = db.manager.createQueryBuilder(entity, alias).where(`${alias}.${parentColumn} IN (:...parentIds)`, { parentIds });
+    for (const [column, value] of Object.entries(scope)) qb.andWhere(`${alias}.${column} = :scope_${column}`, { [`scope_${column}`]: value });
+    return qb;
+  };
+  const counts = new DataLoader<string, number>(async (parentIds) => {
+    const rows = await query('child', parentIds).select(`child.${parentColumn}`, 'parentId').addSelect('COUNT(*)', 'total').groupBy(`child.${parentColumn}`).getRawMany<{ parentId: string; total: number | string }>();
+    const totals = new Map(rows.map((row) => [row.parentId, Number(row.total)]));
+    return parentIds.map((id) => totals.get(id) ?? 0);
+  });
+
+  const pages = async (parentIds: string[], args: ConnectionArgs): Promise<Map<string, ConnectionResult<T>>> => {
+    if (args.first != null && args.last != null) throw badInput('last', 'cannot be combined with first', 'exclusive');
+    const backward = args.last != null || (args.before != null && args.first == null);
+    const size = (backward ? args.last : args.first) ?? DEFAULT_PAGE_SIZE;
+    const order = backward ? 'DESC' : 'ASC';
+    const ranked = query('ranked', parentIds).select('ranked.id', 'id').addSelect(`ROW_NUMBER() OVER (PARTITION BY ranked.${parentColumn} ORDER BY ranked.id ${order})`, 'position');
+    if (args.after) ranked.andWhere('ranked.id > :afterId', { afterId: decodeCursor(args.after, 'after').id });
+    if (args.before) ranked.andWhere('ranked.id < :beforeId', { beforeId: decodeCursor(args.before, 'before').id });
+    const rows = await db.manager
+      .createQueryBuilder(entity, 'child')
+      .where(`child.id IN (SELECT page.id FROM (${ranked.getQuery()}) page WHERE page.position <= :limit)`)
+      .setParameters({ ...ranked.getParameters(), limit: size + 1 })
+      .orderBy('child.id', order)
+      .getMany();
+    const cursorOf = (node: T) => encodeCursor({ id: node.id });
+    return new Map(parentIds.map((parentId) => [parentId, pageOf(rows.filter((row) => row[parentColumn] === parentId), { args, size, backward }, cursorOf, () => counts.load(parentId))]));
+  };
+
+  return new DataLoader<ChildPageKey, ConnectionResult<T>, string>(
+    async (keys) => {
+      const byPage = new Map<string, number[]>();
+      keys.forEach((key, index) => {
+        const pageKey = JSON.stringify(key.page);
+        byPage.set(pageKey, [...(byPage.get(pageKey) ?? []), index]);
+      });
+      const results: Array<ConnectionResult<T> | Error> = new Array(keys.length);
+      await Promise.all(
+        [...byPage.values()].map(async (indexes) => {
+          try {
+            const found = await pages(indexes.map((i) => keys[i].parentId), keys[indexes[0]].page);
+            for (const i of indexes) results[i] = found.get(keys[i].parentId)!;
+          } catch (error) {
+            for (const i of indexes) results[i] = error as Error;
+          }
+        }),
+      );
+      return results;
+    },
+    { cacheKeyFn: (key) => JSON.stringify([key.parentId, key.page]) },
+  );
 }

@@ -10,8 +10,7 @@ import { OrganizationEntity } from '../organization/organization.entity';
 import { DeletePayload } from '../organization/organization.types';
 import { Resource, loadResource } from '../organization/resource.union';
 import { ProjectEntity } from '../project/project.entity';
-import { UserEntity } from '../user/user.entity';
-import { Principal } from '../user/user.types';
+import { Principal, UserEntity } from '../user/user.entity';
 import { Viewer } from '../user/viewer.types';
 import { AccessTokenEntity, AccessTokenLevel, tokenScopes } from './access-token.entity';
 import { AccessTokenStatus, accessTokenStatus } from './access-token.status';
@@ -106,7 +105,7 @@ export class AccessTokenResolver {
     return ctx.loaders.userById.load(token.ownerId);
   }
 
-  @FieldResolver(() => UserEntity, { nullable: true, description: 'Who created the token (or this rotation of it).' })
+  @FieldResolver(() => Principal, { nullable: true, description: 'Who created the token (or this rotation of it): a person, or the technical user of the resource token that minted it.' })
   createdBy(@Ctx() ctx: RequestContext, @Root() token: AccessTokenEntity): Promise<UserEntity | null> {
     return token.createdById ? ctx.loaders.userById.load(token.createdById) : Promise.resolve(null);
   }

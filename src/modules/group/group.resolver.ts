@@ -1,13 +1,14 @@
-import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { AccessTarget, RequireRole } from '../../core/authorization/access-directives';
 import { callerRoleOn } from '../../core/authorization/caller-role';
-import { ResourceType, Role } from '../../core/authorization/role';
+import { Role } from '../../core/authorization/role';
 import { groupPath } from '../../core/authorization/resource-path';
 import { RequestContext } from '../../core/context/request-context';
-import { MembershipEntity } from '../membership/membership.entity';
+import { ConnectionArgs, emptyConnection } from '../../core/pagination/connection';
+import { MembershipConnection } from '../membership/membership.types';
 import { OrganizationEntity } from '../organization/organization.entity';
 import { DeletePayload } from '../organization/organization.types';
-import { ProjectEntity } from '../project/project.entity';
+import { ProjectConnection } from '../project/project.types';
 import { GroupEntity } from './group.entity';
 import { CreateGroupInput, DeleteGroupInput, GroupPayload, UpdateGroupInput } from './group.types';
 
@@ -45,16 +46,16 @@ export class GroupResolver {
 
   // Reached from a project (`project.group`), the group shows only its name to callers without a
   // role on it: roles hold downwards, never upwards.
-  @FieldResolver(() => [ProjectEntity], { description: 'The projects of the group, oldest first; empty for callers without a role on the group (roles hold downwards, never upwards).' })
-  async projects(@Ctx() ctx: RequestContext, @Root() group: GroupEntity): Promise<ProjectEntity[]> {
-    if (!(await this.viewerRole(ctx, group))) return [];
-    return ctx.loaders.projectsByGroup.load(group.id);
+  @FieldResolver(() => ProjectConnection, { description: 'The projects of the group, oldest first; empty for callers without a role on the group (roles hold downwards, never upwards).' })
+  async projects(@Ctx() ctx: RequestContext, @Root() group: GroupEntity, @Args() page: ConnectionArgs) {
+    if (!(await this.viewerRole(ctx, group))) return emptyConnection();
+    return ctx.loaders.projectPagesByGroup.load({ parentId: group.id, page });
   }
 
-  @FieldResolver(() => [MembershipEntity], { description: 'Roles held directly on the group; empty for callers without a role on the group.' })
-  async members(@Ctx() ctx: RequestContext, @Root() group: GroupEntity): Promise<MembershipEntity[]> {
-    if (!(await this.viewerRole(ctx, group))) return [];
-    return ctx.loaders.membershipsByResource.load(`${ResourceType.GROUP}:${group.id}`);
+  @FieldResolver(() => MembershipConnection, { description: 'Roles held directly on the group, oldest first; empty for callers without a role on the group.' })
+  async members(@Ctx() ctx: RequestContext, @Root() group: GroupEntity, @Args() page: ConnectionArgs) {
+    if (!(await this.viewerRole(ctx, group))) return emptyConnection();
+    return ctx.loaders.membershipPagesByGroup.load({ parentId: group.id, page });
   }
 
   @FieldResolver(() => Role, { nullable: true, description: "The caller's effective role on the group." })

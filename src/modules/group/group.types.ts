@@ -1,6 +1,9 @@
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
 import { IsName } from '../../core/validation/text';
+import { Connection } from '../../core/pagination/connection';
 import { GroupEntity } from './group.entity';
+
+export const GroupConnection = Connection(GroupEntity, 'Group', 'A page of groups, oldest first.');
 
 @InputType({ description: 'A new group in an organization (organization ADMINs).' })
 export class CreateGroupInput {

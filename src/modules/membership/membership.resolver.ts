@@ -7,8 +7,7 @@ import { OrganizationEntity } from '../organization/organization.entity';
 import { DeletePayload } from '../organization/organization.types';
 import { Resource, loadResource } from '../organization/resource.union';
 import { ProjectEntity } from '../project/project.entity';
-import { UserEntity } from '../user/user.entity';
-import { Principal } from '../user/user.types';
+import { Principal, UserEntity } from '../user/user.entity';
 import { MembershipEntity } from './membership.entity';
 import { AddMembershipInput, MembershipPayload, RemoveMembershipInput, UpdateMembershipInput } from './membership.types';
 

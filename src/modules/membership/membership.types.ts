@@ -1,6 +1,9 @@
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
 import { Role } from '../../core/authorization/role';
+import { Connection } from '../../core/pagination/connection';
 import { MembershipEntity } from './membership.entity';
+
+export const MembershipConnection = Connection(MembershipEntity, 'Membership', 'A page of memberships (roles), oldest first.');
 
 @InputType({ description: 'A role for a person on exactly one organization, group or project.' })
 export class AddMembershipInput {

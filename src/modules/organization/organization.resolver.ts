@@ -1,13 +1,13 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { AccessTarget, Authenticated, RequireRole } from '../../core/authorization/access-directives';
 import { callerRoleOn } from '../../core/authorization/caller-role';
-import { ResourceType, Role } from '../../core/authorization/role';
+import { Role } from '../../core/authorization/role';
 import { organizationPath } from '../../core/authorization/resource-path';
 import { AuditEventConnection, AuditEventFilterArgs } from '../../core/audit/audit.types';
 import { RequestContext } from '../../core/context/request-context';
-import { ConnectionArgs } from '../../core/pagination/connection';
-import { GroupEntity } from '../group/group.entity';
-import { MembershipEntity } from '../membership/membership.entity';
+import { ConnectionArgs, emptyConnection } from '../../core/pagination/connection';
+import { GroupConnection } from '../group/group.types';
+import { MembershipConnection } from '../membership/membership.types';
 import { OrganizationEntity } from './organization.entity';
 import {
   CreateOrganizationInput,
@@ -53,16 +53,16 @@ export class OrganizationResolver {
 
   // Reached from a project or group (`project.organization`), the organization shows only its name
   // to callers without a role on it: roles hold downwards, never upwards.
-  @FieldResolver(() => [GroupEntity], { description: 'The groups of the organization, oldest first; empty for callers without a role on the organization (roles hold downwards, never upwards).' })
-  async groups(@Ctx() ctx: RequestContext, @Root() organization: OrganizationEntity): Promise<GroupEntity[]> {
-    if (!(await this.viewerRole(ctx, organization))) return [];
-    return ctx.loaders.groupsByOrganization.load(organization.id);
+  @FieldResolver(() => GroupConnection, { description: 'The groups of the organization, oldest first; empty for callers without a role on the organization (roles hold downwards, never upwards).' })
+  async groups(@Ctx() ctx: RequestContext, @Root() organization: OrganizationEntity, @Args() page: ConnectionArgs) {
+    if (!(await this.viewerRole(ctx, organization))) return emptyConnection();
+    return ctx.loaders.groupPagesByOrganization.load({ parentId: organization.id, page });
   }
 
-  @FieldResolver(() => [MembershipEntity], { description: 'Roles held directly on the organization; empty for callers without a role on the organization.' })
-  async members(@Ctx() ctx: RequestContext, @Root() organization: OrganizationEntity): Promise<MembershipEntity[]> {
-    if (!(await this.viewerRole(ctx, organization))) return [];
-    return ctx.loaders.membershipsByResource.load(`${ResourceType.ORGANIZATION}:${organization.id}`);
+  @FieldResolver(() => MembershipConnection, { description: 'Roles held directly on the organization, oldest first; empty for callers without a role on the organization.' })
+  async members(@Ctx() ctx: RequestContext, @Root() organization: OrganizationEntity, @Args() page: ConnectionArgs) {
+    if (!(await this.viewerRole(ctx, organization))) return emptyConnection();
+    return ctx.loaders.membershipPagesByOrganization.load({ parentId: organization.id, page });
   }
 
   @FieldResolver(() => Role, { nullable: true, description: "The caller's effective role on the organization." })

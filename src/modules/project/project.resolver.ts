@@ -1,11 +1,12 @@
-import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { AccessTarget, RequireRole } from '../../core/authorization/access-directives';
 import { callerRoleOn } from '../../core/authorization/caller-role';
-import { ResourceType, Role } from '../../core/authorization/role';
+import { Role } from '../../core/authorization/role';
 import { projectPath } from '../../core/authorization/resource-path';
 import { RequestContext } from '../../core/context/request-context';
+import { ConnectionArgs } from '../../core/pagination/connection';
 import { GroupEntity } from '../group/group.entity';
-import { MembershipEntity } from '../membership/membership.entity';
+import { MembershipConnection } from '../membership/membership.types';
 import { OrganizationEntity } from '../organization/organization.entity';
 import { DeletePayload } from '../organization/organization.types';
 import { ProjectEntity } from './project.entity';
@@ -48,9 +49,9 @@ export class ProjectResolver {
     return ctx.loaders.organizationById.load(project.organizationId);
   }
 
-  @FieldResolver(() => [MembershipEntity], { description: 'Roles held directly on the project.' })
-  members(@Ctx() ctx: RequestContext, @Root() project: ProjectEntity): Promise<MembershipEntity[]> {
-    return ctx.loaders.membershipsByResource.load(`${ResourceType.PROJECT}:${project.id}`);
+  @FieldResolver(() => MembershipConnection, { description: 'Roles held directly on the project, oldest first.' })
+  members(@Ctx() ctx: RequestContext, @Root() project: ProjectEntity, @Args() page: ConnectionArgs) {
+    return ctx.loaders.membershipPagesByProject.load({ parentId: project.id, page });
   }
 
   @FieldResolver(() => Role, { nullable: true, description: "The caller's effective role on the project." })

@@ -1,6 +1,9 @@
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
 import { IsName } from '../../core/validation/text';
+import { Connection } from '../../core/pagination/connection';
 import { ProjectEntity } from './project.entity';
+
+export const ProjectConnection = Connection(ProjectEntity, 'Project', 'A page of projects, oldest first.');
 
 @InputType({ description: 'A new project in a group (group ADMINs).' })
 export class CreateProjectInput {

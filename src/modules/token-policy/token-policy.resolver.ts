@@ -1,4 +1,4 @@
-import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
 import { AccessTarget, RequireRole } from '../../core/authorization/access-directives';
 import { Role } from '../../core/authorization/role';
 import { RequestContext } from '../../core/context/request-context';
@@ -12,6 +12,11 @@ export class TokenPolicyResolver {
   @Mutation(() => TokenPolicyPayload, { description: "Sets the organization's token policy for its organization, group and project tokens (its ADMINs)." })
   async setTokenPolicy(@Ctx() ctx: RequestContext, @Arg('input', () => SetTokenPolicyInput, { description: 'The policy.' }) input: SetTokenPolicyInput): Promise<TokenPolicyPayload> {
     return { tokenPolicy: await ctx.services.tokenPolicies.set(ctx, input) };
+  }
+
+  @FieldResolver(() => ID, { description: "A stable identity for client caches (Apollo's `TokenPolicy:<id>`): its organization's id, as an organization has one policy." })
+  id(@Root() policy: TokenPolicyEntity): string {
+    return policy.organizationId;
   }
 
   @FieldResolver(() => [String], { nullable: true, description: 'Scopes tokens may carry; null allows every scope their level offers.' })

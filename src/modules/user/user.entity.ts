@@ -1,4 +1,4 @@
-import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, InterfaceType, ObjectType, registerEnumType } from 'type-graphql';
 import { Column, CreateDateColumn, Entity, Index, UpdateDateColumn } from 'typeorm';
 import { IdentifiedEntity, timestampColumn } from '../../core/database/columns';
 
@@ -23,10 +23,26 @@ registerEnumType(UserStatus, {
 });
 
 /**
+ * Whoever acts or holds a role, wherever it appears (token owner and creator, member, audit actor,
+ * viewer): one principal is always the same concrete type, so a client cache keeps one record of it.
+ */
+@InterfaceType('Principal', {
+  description: 'Who acts, holds a role or owns a token: a person (`User`) or a technical user (`TechnicalUser`).',
+  resolveType: (value: { kind?: UserKind }) => (value.kind === UserKind.TECHNICAL ? 'TechnicalUser' : 'User'),
+})
+export abstract class Principal {
+  @Field(() => ID, { description: 'Stable identifier of the user or technical user.' })
+  id: string;
+
+  @Field({ description: 'Name shown to other users.' })
+  displayName: string;
+}
+
+/**
  * One table for people and technical users (GitLab's bot users): memberships and token owners
  * point at a single kind of row. GraphQL shows them as `User` and `TechnicalUser`.
  */
-@ObjectType('User', { description: 'A person with an account on the platform.' })
+@ObjectType('User', { implements: Principal, description: 'A person with an account on the platform.' })
 @Entity('users')
 export class UserEntity extends IdentifiedEntity {
   @Field(() => ID, { description: 'Stable identifier of the user.' })

@@ -1,10 +1,11 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { AuditEventEntity } from '../../core/audit/audit-event.entity';
 import { AccessTarget, Authenticated, RequireRole } from '../../core/authorization/access-directives';
 import { Role } from '../../core/authorization/role';
 import { RequestContext, requireCaller } from '../../core/context/request-context';
 import { ConnectionArgs } from '../../core/pagination/connection';
-import { MembershipEntity } from '../membership/membership.entity';
-import { UserEntity, UserKind } from './user.entity';
+import { MembershipConnection } from '../membership/membership.types';
+import { Principal, UserEntity, UserKind } from './user.entity';
 import { ChangePasswordInput, CreateUserInput, UpdateUserInput, UserConnection, UserIdInput, UserPayload, UsersFilterArgs } from './user.types';
 import { AuthMethod, Viewer } from './viewer.types';
 
@@ -12,9 +13,10 @@ import { AuthMethod, Viewer } from './viewer.types';
 export class ViewerResolver {
   @Authenticated()
   @Query(() => Viewer, { description: 'The caller: who it is, how it authenticated and with which scopes.' })
-  viewer(@Ctx() ctx: RequestContext): Omit<Viewer, 'memberships'> {
+  viewer(@Ctx() ctx: RequestContext): Viewer {
     const caller = requireCaller(ctx);
     return {
+      id: caller.user.id,
       principal: caller.user,
       user: caller.user.kind === UserKind.HUMAN ? caller.user : null,
       authMethod: caller.accessTokenId ? AuthMethod.ACCESS_TOKEN : AuthMethod.SESSION,
@@ -22,9 +24,9 @@ export class ViewerResolver {
     };
   }
 
-  @FieldResolver(() => [MembershipEntity])
-  memberships(@Ctx() ctx: RequestContext): Promise<MembershipEntity[]> {
-    return ctx.loaders.membershipsByUser.load(requireCaller(ctx).user.id);
+  @FieldResolver(() => MembershipConnection, { description: "The caller's own memberships, oldest first." })
+  memberships(@Ctx() ctx: RequestContext, @Args() page: ConnectionArgs) {
+    return ctx.loaders.membershipPagesByUser.load({ parentId: requireCaller(ctx).user.id, page });
   }
 }
 
@@ -70,5 +72,13 @@ export class UserResolver {
   @Mutation(() => UserPayload, { description: "Changes the caller's own password (the current one is required) and ends their other sessions." })
   async changePassword(@Ctx() ctx: RequestContext, @Arg('input', () => ChangePasswordInput, { description: 'Old and new password.' }) input: ChangePasswordInput): Promise<UserPayload> {
     return { user: await ctx.services.users.changePassword(ctx, input) };
+  }
+}
+
+@Resolver(() => AuditEventEntity)
+export class AuditEventActorResolver {
+  @FieldResolver(() => Principal, { nullable: true, description: 'Who acted: a person or a technical user (one cache identity with `AccessToken.owner` and `createdBy`); null when anonymous or since deleted.' })
+  actor(@Ctx() ctx: RequestContext, @Root() event: AuditEventEntity): Promise<UserEntity | null> {
+    return event.actorId ? ctx.loaders.userById.load(event.actorId) : Promise.resolve(null);
   }
 }

@@ -1,13 +1,13 @@
-import { Field, ID, InputType, ObjectType, ArgsType, createUnionType } from 'type-graphql';
+import { Field, ID, InputType, ObjectType, ArgsType } from 'type-graphql';
 import { IsOptional, MaxLength, MinLength } from 'class-validator';
 import { IsEmailAddress, IsName } from '../../core/validation/text';
 import { Connection } from '../../core/pagination/connection';
-import { UserEntity, UserKind, UserStatus } from './user.entity';
+import { Principal, UserEntity, UserStatus } from './user.entity';
 
 export const PASSWORD_MIN_LENGTH = 12;
 export const PASSWORD_MAX_LENGTH = 256;
 
-@ObjectType('TechnicalUser', { description: 'A system-created account that holds the role of one organization, group or project access token. It never signs in.' })
+@ObjectType('TechnicalUser', { implements: Principal, description: 'A system-created account that holds the role of one organization, group or project access token. It never signs in.' })
 export class TechnicalUser {
   @Field(() => ID, { description: 'Stable identifier of the technical user.' })
   id: string;
@@ -18,13 +18,6 @@ export class TechnicalUser {
   @Field({ description: 'When it was created (with its token).' })
   createdAt: Date;
 }
-
-export const Principal = createUnionType({
-  name: 'Principal',
-  description: 'Who holds a role or owns a token: a person or a technical user.',
-  types: () => [UserEntity, TechnicalUser] as const,
-  resolveType: (value) => ('kind' in value && value.kind === UserKind.TECHNICAL ? 'TechnicalUser' : 'User'),
-});
 
 export const UserConnection = Connection(UserEntity, 'User', 'A page of users.');
 

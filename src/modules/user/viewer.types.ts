@@ -1,7 +1,5 @@
-import { Field, ObjectType, registerEnumType } from 'type-graphql';
-import { UserEntity } from './user.entity';
-import { Principal } from './user.types';
-import { MembershipEntity } from '../membership/membership.entity';
+import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Principal, UserEntity } from './user.entity';
 
 export enum AuthMethod {
   SESSION = 'SESSION',
@@ -19,6 +17,9 @@ registerEnumType(AuthMethod, {
 
 @ObjectType('Viewer', { description: 'The caller of this request: who it is and how it authenticated.' })
 export class Viewer {
+  @Field(() => ID, { description: "The acting principal's id: a stable identity for client caches (Apollo's `Viewer:<id>`)." })
+  id: string;
+
   @Field(() => Principal, { description: 'The person or technical user acting.' })
   principal: UserEntity;
 
@@ -30,7 +31,4 @@ export class Viewer {
 
   @Field(() => [String], { nullable: true, description: 'Scopes of the access token used; null for a session, which no scope limits.' })
   scopes: string[] | null;
-
-  @Field(() => [MembershipEntity], { description: "The caller's own memberships." })
-  memberships: MembershipEntity[];
 }

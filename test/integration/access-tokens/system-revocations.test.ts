@@ -40,8 +40,8 @@ describe('revocations the system made, and rules that changed since a token was 
     const { organizationId } = await createHierarchy(server, owner.token);
     await addMember(server, owner.token, second.id, { organizationId }, Role.ADMIN);
     ok(await server.gql('mutation($id: ID!) { deactivateUser(input: { id: $id }) { user { id } } }', { id: second.id }, admin));
-    const members = ok(await server.gql('query($id: ID!) { organization(id: $id) { members { id member { ... on User { id } } } } }', { id: organizationId }, owner.token));
-    const own = members.organization.members.find((m: { member: { id: string } }) => m.member.id === owner.id);
+    const members = ok(await server.gql('query($id: ID!) { organization(id: $id) { members(first: 100) { edges { node { id member { ... on User { id } } } } } } }', { id: organizationId }, owner.token));
+    const own = members.organization.members.edges.map((edge: { node: unknown }) => edge.node).find((m: { member: { id: string } }) => m.member.id === owner.id);
     const demoted = await server.gql('mutation($id: ID!) { updateMembership(input: { id: $id, role: MEMBER }) { membership { role } } }', { id: own.id }, owner.token);
     expect(codeOf(demoted)).toBe('CONFLICT');
   });

@@ -24,8 +24,11 @@ import {
 } from '../../support/identity-fixtures';
 import { TestServer, startTestServer } from '../../support/test-server';
 
-const GROUP = 'query($id: ID!) { group(id: $id) { id name viewerRole organization { id } projects { id } } }';
+const GROUP = 'query($id: ID!) { group(id: $id) { id name viewerRole organization { id } projects { edges { node { id } } } } }';
 const PROJECT = 'query($id: ID!) { project(id: $id) { id name viewerRole group { id } organization { id } } }';
+
+const nodes = (connection: { edges: Array<{ node: { id: string } }> }) => connection.edges.map((edge) => edge.node);
+const EMPTY = { totalCount: 0, edges: [] };
 
 describe('groups and projects', () => {
   let server: TestServer;
@@ -299,7 +302,7 @@ describe('groups and projects', () => {
     ])('lets %s read the group through group(id), as %s', async (_label, who, viewerRole) => {
       const { group } = ok(await server.gql(GROUP, { id: cast.groupId }, token(who)));
       expect(group).toMatchObject({ id: cast.groupId, viewerRole, organization: { id: cast.organizationId } });
-      expect(group.projects.map((p: { id: string }) => p.id)).toContain(cast.projectId);
+      expect(nodes(group.projects).map((p: { id: string }) => p.id)).toContain(cast.projectId);
     });
 
     it('does not inherit upwards: a project ADMIN holds no role on its group or organization (NOT_FOUND)', async () => {
@@ -309,19 +312,20 @@ describe('groups and projects', () => {
 
     it('shows someone with a role only on the project its parents by name, but nothing inside them: no other groups, projects or members', async () => {
       const query = `query($id: ID!) { project(id: $id) {
-        group { name viewerRole projects { id } members { id } }
-        organization { name viewerRole groups { id } members { id } } } }`;
+        group { name viewerRole projects { totalCount edges { node { id } } } members { totalCount edges { node { id } } } }
+        organization { name viewerRole groups { totalCount edges { node { id } } } members { totalCount edges { node { id } } } } } }`;
       const { project } = ok(await server.gql(query, { id: cast.projectId }, projectViewer.token));
       expect(project).toEqual({
-        group: { name: expect.any(String), viewerRole: null, projects: [], members: [] },
-        organization: { name: expect.any(String), viewerRole: null, groups: [], members: [] },
+        group: { name: expect.any(String), viewerRole: null, projects: EMPTY, members: EMPTY },
+        organization: { name: expect.any(String), viewerRole: null, groups: EMPTY, members: EMPTY },
       });
 
       const inside = ok(await server.gql(query, { id: cast.projectId }, cast.viewer.token)).project;
-      expect(inside.group.projects.map((p: { id: string }) => p.id)).toContain(cast.projectId);
-      expect(inside.group.members.length).toBeGreaterThan(0);
-      expect(inside.organization.groups.map((g: { id: string }) => g.id)).toContain(cast.groupId);
-      expect(inside.organization.members.length).toBeGreaterThan(0);
+      expect(nodes(inside.group.projects).map((p: { id: string }) => p.id)).toContain(cast.projectId);
+      expect(inside.group.members.totalCount).toBeGreaterThan(0);
+      expect(nodes(inside.organization.groups).map((g: { id: string }) => g.id)).toContain(cast.groupId);
+      expect(inside.organization.members.totalCount).toBe(inside.organization.members.edges.length);
+      expect(inside.organization.members.totalCount).toBeGreaterThan(0);
     });
 
     it.each<[string, string]>([

@@ -61,7 +61,7 @@ describe('memberships', () => {
       });
       await expectAudited(server, 'addMembership', addMembership.membership.id);
       const { viewer } = ok(await server.gql(OPS.viewer, {}, person.token));
-      expect(viewer.memberships).toEqual([{ id: addMembership.membership.id, role: 'MEMBER', resourceType, resourceId }]);
+      expect(viewer.memberships.edges).toEqual([{ node: { id: addMembership.membership.id, role: 'MEMBER', resourceType, resourceId } }]);
     });
 
     it('gives access at once: the new member reads the organization with their role', async () => {

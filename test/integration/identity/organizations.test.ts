@@ -24,7 +24,7 @@ import {
 } from '../../support/identity-fixtures';
 import { TestServer, startTestServer } from '../../support/test-server';
 
-const ORGANIZATION = 'query($id: ID!) { organization(id: $id) { id name viewerRole groups { id name } members { role member { ... on User { id } } } } }';
+const ORGANIZATION = 'query($id: ID!) { organization(id: $id) { id name viewerRole groups { edges { node { id name } } } members(first: 100) { edges { node { role member { ... on User { id } } } } } } }';
 const ORGANIZATIONS = `query($first: Int, $after: String, $last: Int, $before: String) {
   organizations(first: $first, after: $after, last: $last, before: $before) {
     totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { id name viewerRole } } } }`;
@@ -194,8 +194,8 @@ describe('organizations', () => {
       ['a platform admin', 'admin', 'ADMIN'],
     ])("lets %s read it, with its groups, its members and the caller's role", async (_label, role, viewerRole) => {
       const { organization } = ok(await server.gql(ORGANIZATION, { id: cast.organizationId }, tokenOf(cast, role)));
-      expect(organization).toMatchObject({ id: cast.organizationId, viewerRole, groups: [{ id: cast.groupId, name: 'Group' }] });
-      expect(organization.members).toEqual(
+      expect(organization).toMatchObject({ id: cast.organizationId, viewerRole, groups: { edges: [{ node: { id: cast.groupId, name: 'Group' } }] } });
+      expect(organization.members.edges.map((edge: { node: unknown }) => edge.node)).toEqual(
         expect.arrayContaining([
           { role: 'ADMIN', member: { id: cast.owner.id } },
           { role: 'VIEWER', member: { id: cast.viewer.id } },
