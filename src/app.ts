@@ -31,6 +31,7 @@ import { INTROSPECTION_PATH, createIntrospectionHandler } from './modules/intros
 import { REVOCATION_PATH, TOKEN_PATH, createRevocationHandler, createTokenHandler } from './modules/refresh-token/oauth-endpoints.handler';
 import { tokenUsagePlugin } from './modules/token-usage/usage.plugin';
 import { Services } from './services';
+import { createOAuthRouter } from './modules/refresh-token/oauth-router';
 
 const REQUEST_ID_PATTERN = /^[\w.-]{1,64}$/;
 
@@ -184,12 +185,6 @@ export async function createApp(config: AppConfig, db: DataSource, schema: Graph
       transaction,
     };
   };
-  // The OAuth endpoints of RFC 6749 §6 and RFC 7009, on the same lean path as introspection.
-  const oauthEndpoints: Record<string, { route: string; handle: RequestListener }> = {
-    [INTROSPECTION_PATH]: { route: 'introspect', handle: introspect },
-    [TOKEN_PATH]: { route: 'token', handle: createTokenHandler({ contextFor: oauthContext }) },
-    [REVOCATION_PATH]: { route: 'revoke', handle: createRevocationHandler({ contextFor: oauthContext }) },
-  };
   const introspect = createIntrospectionHandler({
     authenticator: services.accessTokenAuthenticator,
     usage: services.usageRecorder,
@@ -199,11 +194,24 @@ export async function createApp(config: AppConfig, db: DataSource, schema: Graph
     countResult: metrics.counter('tessera_introspections_total', 'Introspection answers by result (active, inactive, refused).'),
   });
   const handler: RequestListener = (req, res) => {
-    const oauth = req.method === 'POST' && req.url ? oauthEndpoints[req.url] : undefined;
-    const route = oauth ? oauth.route : req.url?.startsWith('/graphql') ? 'graphql' : 'other';
+    let route = 'other';
     res.on('finish', () => countRequest({ route, status: String(res.statusCode) }));
-    if (oauth) oauth.handle(req, res);
-    else app(req, res);
+    const oauthRoute = routeOAuth(req, res);
+    if (oauthRoute) {
+      route = oauthRoute;
+      return;
+    }
+    if (req.url?.startsWith('/graphql')) route = 'graphql';
+    app(req, res);
   };
+    introspectRefreshToken: (req, secret) => services.refreshTokens.introspect(oauthContext(req), secret),
+    clientIdOf: (req, accessTokenId) => services.refreshTokens.clientIdOf(oauthContext(req), accessTokenId),
   return { handler, apollo };
 }
+  // The OAuth endpoints of RFC 6749 §6 and RFC 7009, on the same lean path as introspection.
+  const oauthEndpoints: Record<string, { route: string; handle: RequestListener }> = {
+    [INTROSPECTION_PATH]: { route: 'introspect', handle: introspect },
+    [TOKEN_PATH]: { route: 'token', handle: createTokenHandler({ contextFor: oauthContext }) },
+    [REVOCATION_PATH]: { route: 'revoke', handle: createRevocationHandler({ contextFor: oauthContext }) },
+  };
+  const routeOAuth = createOAuthRouter(config, oauthEndpoints);

@@ -153,3 +153,49 @@ describe('confidential and public OAuth clients', () => {
     });
   });
 });
+
+describe('introspection of CLIENT tokens and refresh tokens', () => {
+  let server: TestServer;
+  let user: { id: string; token: string };
+  let backend: { id: string; clientId: string; clientSecret: string | null };
+  let other: { id: string; clientId: string; clientSecret: string | null };
+
+  beforeAll(async () => {
+    server = await startTestServer({ label: 'oauth_introspection' });
+    const admin = await loginAsAdmin(server);
+    user = await createUser(server, admin, 'introspected');
+    backend = await createOAuthClient(server, admin, { clientId: 'backend', type: 'CONFIDENTIAL' });
+    other = await createOAuthClient(server, admin, { clientId: 'other', type: 'CONFIDENTIAL' });
+  });
+  afterAll(() => server.stop());
+
+  it('a CLIENT access token answers client_id', async () => {
+    const token = await createClientToken(server, user.token, backend.id);
+    const introspector = await createPersonalToken(server, user.token, ['introspect']);
+    const asBearer = await postForm(server, '/oauth/introspect', { token: token.secret }, { authorization: `Bearer ${introspector}` });
+    expect(asBearer.body).toMatchObject({ active: true, kind: 'CLIENT', client_id: 'backend' });
+    const asClient = await postForm(server, '/oauth/introspect', { token: token.secret }, basicAuth('backend', backend.clientSecret!));
+    expect(asClient.body).toMatchObject({ active: true, client_id: 'backend' });
+  });
+
+  it.each([undefined, 'refresh_token', 'access_token'])('a live refresh token is active for its client (token_type_hint %s), inactive once spent', async (hint) => {
+    const token = await createClientToken(server, user.token, backend.id, { scopes: ['api', 'read_repository'] });
+    const ask = (refreshToken: string) => postForm(server, '/oauth/introspect', { token: refreshToken, ...(hint ? { token_type_hint: hint } : {}) }, basicAuth('backend', backend.clientSecret!));
+    const live = await ask(token.refreshToken);
+    expect(live.body).toMatchObject({ active: true, token_type: 'refresh_token', client_id: 'backend', sub: user.id, scope: 'api read_repository' });
+    expect(live.body.exp).toBeGreaterThan(Date.now() / 1000);
+    expect((await refresh(server, 'backend', token.refreshToken, { client_secret: backend.clientSecret! })).status).toBe(200);
+    expect((await ask(token.refreshToken)).body).toEqual({ active: false });
+  });
+
+  it("a refresh token is inactive to another client and to other users' introspectors, active to its owner's", async () => {
+    const token = await createClientToken(server, user.token, backend.id);
+    expect((await postForm(server, '/oauth/introspect', { token: token.refreshToken }, basicAuth('other', other.clientSecret!))).body).toEqual({ active: false });
+    const admin = await loginAsAdmin(server);
+    const stranger = await createUser(server, admin, 'stranger');
+    const strangerIntrospector = await createPersonalToken(server, stranger.token, ['introspect']);
+    expect((await postForm(server, '/oauth/introspect', { token: token.refreshToken }, { authorization: `Bearer ${strangerIntrospector}` })).body).toEqual({ active: false });
+    const ownIntrospector = await createPersonalToken(server, user.token, ['introspect']);
+    expect((await postForm(server, '/oauth/introspect', { token: token.refreshToken, token_type_hint: 'refresh_token' }, { authorization: `Bearer ${ownIntrospector}` })).body).toMatchObject({ active: true, client_id: 'backend' });
+  });
+});

@@ -4,14 +4,16 @@ import { CredentialThrottle } from '../../core/auth/credential-throttle';
 import { bearerSecret } from '../../core/auth/bearer';
 import { Scope } from '../../core/authorization/scopes';
 import { logger } from '../../core/logging/logger';
-import { parseSecret } from '../../core/secrets/secret-format';
+import { SECRET_PREFIXES, parseSecret } from '../../core/secrets/secret-format';
 import { AccessTokenAuthenticator } from '../access-token/access-token.authenticator';
+import { AccessTokenKind } from '../access-token/access-token.entity';
 import { ACCESS_TOKEN_PREFIXES } from '../access-token/access-token.service';
 import { TokenRecord } from '../access-token/token-lookup';
 import { basicCredentials } from '../oauth-client/client-credentials';
 import { OAuthClientEntity, OAuthClientType } from '../oauth-client/oauth-client.entity';
 import { ClientCredentials } from '../oauth-client/oauth-client.service';
 import { OAuthError } from '../refresh-token/refresh-token.errors';
+import { RefreshTokenIntrospection } from '../refresh-token/refresh-token.service';
 import { TokenUsageOutcome } from '../token-usage/token-usage.entity';
 import { UsageRecorder } from '../token-usage/usage.recorder';
 import { mayIntrospect } from './introspection.policy';
@@ -22,6 +24,8 @@ const isAccessTokenSecret = (secret: string): boolean => {
   const prefix = parseSecret(secret);
   return prefix !== null && ACCESS_TOKEN_PREFIXES.includes(prefix);
 };
+
+const isRefreshTokenSecret = (secret: string): boolean => parseSecret(secret) === SECRET_PREFIXES.refreshToken;
 
 const seconds = (date: Date): number => Math.floor(date.getTime() / 1000);
 
@@ -52,6 +56,10 @@ export interface IntrospectionDeps {
   authenticator: AccessTokenAuthenticator;
   usage: UsageRecorder;
   failures: CredentialThrottle;
+  /** A live refresh token's introspection, or null. */
+  introspectRefreshToken: (req: IncomingMessage, secret: string) => Promise<RefreshTokenIntrospection | null>;
+  /** The `client_id` of a CLIENT access token's OAuth client. */
+  clientIdOf: (req: IncomingMessage, accessTokenId: string) => Promise<string | null>;
   /** The confidential OAuth client of HTTP Basic credentials; throws OAuthError `invalid_client` otherwise. */
   authenticateClient: (req: IncomingMessage, credentials: ClientCredentials) => Promise<OAuthClientEntity>;
   clientAddress: (req: IncomingMessage) => string | null;
@@ -70,6 +78,12 @@ export function createIntrospectionHandler(deps: IntrospectionDeps): (req: Incom
   const send = (res: ServerResponse, status: number, body: Record<string, unknown>, headers: Record<string, string> = {}): void => {
     deps.countResult({ result: status !== 200 ? 'refused' : body.active ? 'active' : 'inactive' });
     writeJson(res, status, body, headers);
+  };
+  /** CLIENT tokens name their OAuth client (RFC 7662 `client_id`). */
+  const withClientId = async (req: IncomingMessage, record: TokenRecord, answer: Record<string, unknown>): Promise<Record<string, unknown>> => {
+    if (record.kind !== AccessTokenKind.CLIENT) return answer;
+    const clientId = await deps.clientIdOf(req, record.id);
+    return clientId ? { ...answer, client_id: clientId } : answer;
   };
   const sendSlowDown = (res: ServerResponse, wait: number): void => {
     deps.countResult({ result: 'refused' });
@@ -93,12 +107,17 @@ export function createIntrospectionHandler(deps: IntrospectionDeps): (req: Incom
     if (client.type !== OAuthClientType.CONFIDENTIAL) return refuse('Only confidential clients may introspect');
     const subject = (await readForm(req))?.get('token');
     if (!subject) return send(res, 400, { error: 'invalid_request', error_description: 'Send the token form-encoded (token=…)' });
+    if (isRefreshTokenSecret(subject)) {
+      // A refresh token is shown only to the client it was issued to.
+      const refresh = await deps.introspectRefreshToken(req, subject);
+      return send(res, 200, refresh && refresh.oauthClientId === client.id ? refresh.answer : { active: false });
+    }
     const record = isAccessTokenSecret(subject) ? (await deps.authenticator.findActive([subject], address)).get(subject) : undefined;
     if (!record) return send(res, 200, { active: false });
     deps.usage.record({ tokenId: record.id, operation: 'introspection', clientAddress: address, outcome: TokenUsageOutcome.SUCCESS });
     // A client reads no one's personal data: no e-mail address.
     const { username: _username, ...answer } = introspectionOf(record);
-    send(res, 200, answer);
+    send(res, 200, await withClientId(req, record, answer));
   };
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const address = deps.clientAddress(req);
@@ -116,6 +135,14 @@ export function createIntrospectionHandler(deps: IntrospectionDeps): (req: Incom
     const form = await readForm(req);
     const subject = form?.get('token');
     if (!subject) return send(res, 400, { error: 'invalid_request', error_description: 'Send the token form-encoded (token=…)' });
+    if (isRefreshTokenSecret(subject)) {
+      const caller = (await deps.authenticator.lookupActive([callerSecret])).get(callerSecret);
+      if (!caller) return send(res, 401, { error: 'invalid_token', error_description: 'The access token is invalid, expired or revoked' }, challenge('invalid_token'));
+      if (!caller.scopeList.split(' ').includes(Scope.INTROSPECT)) return send(res, 403, { error: 'insufficient_scope', error_description: 'The access token lacks the introspect scope' }, challenge('insufficient_scope'));
+      // A refresh token is shown only to its owner's own introspect tokens.
+      const refresh = await deps.introspectRefreshToken(req, subject);
+      return send(res, 200, refresh && refresh.ownerId === caller.owner.id ? refresh.answer : { active: false });
+    }
     const secrets = isAccessTokenSecret(subject) && subject !== callerSecret ? [callerSecret, subject] : [callerSecret];
     // Marked used below, once known to be in the caller's reach: asking about a token is no use of it.
     const active = await deps.authenticator.lookupActive(secrets);
@@ -134,7 +161,7 @@ export function createIntrospectionHandler(deps: IntrospectionDeps): (req: Incom
     if (!record || !mayIntrospect(caller, record)) return send(res, 200, { active: false });
     if (record !== caller) deps.authenticator.touch(record, address);
     deps.usage.record({ tokenId: record.id, operation: 'introspection', clientAddress: address, outcome: TokenUsageOutcome.SUCCESS });
-    send(res, 200, introspectionOf(record));
+    send(res, 200, await withClientId(req, record, introspectionOf(record)));
   };
   return (req, res) => {
     handle(req, res).catch((error: unknown) => {

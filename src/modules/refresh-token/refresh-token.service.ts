@@ -29,6 +29,13 @@ export interface RefreshedPair {
   scope: string;
 }
 
+/** A live refresh token as introspection answers it, and whose it is. */
+export interface RefreshTokenIntrospection {
+  ownerId: string;
+  oauthClientId: string;
+  answer: Record<string, unknown>;
+}
+
 /**
  * Refresh tokens of CLIENT access tokens: issued with the access token, renewed (rotated) on every
  * use at `POST /oauth/token`, with reuse detection over the family; revoked at `POST /oauth/revoke`,
@@ -165,6 +172,43 @@ export class RefreshTokenService implements TokenKindIssuer {
       await tx.update(AccessTokenEntity, { id: token.id }, { revokedAt: new Date(), revokedById: token.ownerId, revocationReason: REVOKED_BY_CLIENT });
       await this.audit.record(tx, actor, { action: 'revokeAccessToken', targetType: 'AccessToken', targetId: token.id, organizationId: token.organizationId, detail: { reason: REVOKED_BY_CLIENT, via: 'oauth/revoke' } });
     });
+  }
+
+  /**
+   * RFC 7662 members of a live refresh token (not spent, revoked or expired; owner usable), with
+   * what decides who may see them (`ownerId`, `oauthClientId`); null otherwise.
+   */
+  async introspect(ctx: RequestContext, presented: string): Promise<RefreshTokenIntrospection | null> {
+    if (parseSecret(presented) !== SECRET_PREFIXES.refreshToken) return null;
+    const refresh = await ctx.db.manager.findOne(RefreshTokenEntity, { where: { tokenHash: hashSecret(presented, this.pepper) }, relations: { oauthClient: true, owner: true, accessToken: true } });
+    const now = new Date();
+    if (!refresh || refresh.revokedAt || refresh.replacedByRefreshTokenId || (refresh.expiresAt && refresh.expiresAt <= now) || !isUserUsable(refresh.owner!, now)) return null;
+    return {
+      ownerId: refresh.ownerId,
+      oauthClientId: refresh.oauthClientId,
+      answer: {
+        active: true,
+        token_type: 'refresh_token',
+        scope: refresh.accessToken!.scopeList,
+        client_id: refresh.oauthClient!.clientId,
+        sub: refresh.ownerId,
+        iat: Math.floor(refresh.createdAt.getTime() / 1000),
+        ...(refresh.expiresAt ? { exp: Math.floor(refresh.expiresAt.getTime() / 1000) } : {}),
+        jti: refresh.id,
+        kind: AccessTokenKind.CLIENT,
+      },
+    };
+  }
+
+  /** The `client_id` of the OAuth client a CLIENT access token was issued to. */
+  async clientIdOf(ctx: RequestContext, accessTokenId: string): Promise<string | null> {
+    const row = await ctx.db.manager
+      .createQueryBuilder(RefreshTokenEntity, 'refresh')
+      .innerJoin('refresh.oauthClient', 'client')
+      .select('client.clientId', 'clientId')
+      .where('refresh.accessTokenId = :accessTokenId', { accessTokenId })
+      .getRawOne<{ clientId: string }>();
+    return row?.clientId ?? null;
   }
 
   /** Revokes every refresh token of a deactivated user (their access tokens are revoked by the access-token hook). */
