@@ -29,9 +29,9 @@ import { createLoaders } from './loaders';
 import { ACCESS_TOKEN_PREFIXES } from './modules/access-token/access-token.service';
 import { INTROSPECTION_PATH, createIntrospectionHandler } from './modules/introspection/introspection.handler';
 import { REVOCATION_PATH, TOKEN_PATH, createRevocationHandler, createTokenHandler } from './modules/refresh-token/oauth-endpoints.handler';
+import { createOAuthRouter } from './modules/refresh-token/oauth-router';
 import { tokenUsagePlugin } from './modules/token-usage/usage.plugin';
 import { Services } from './services';
-import { createOAuthRouter } from './modules/refresh-token/oauth-router';
 
 const REQUEST_ID_PATTERN = /^[\w.-]{1,64}$/;
 
@@ -190,9 +190,18 @@ export async function createApp(config: AppConfig, db: DataSource, schema: Graph
     usage: services.usageRecorder,
     failures: services.tokenAuthFailures,
     authenticateClient: (req, credentials) => services.oauthClients.authenticate(oauthContext(req), credentials),
+    introspectRefreshToken: (req, secret) => services.refreshTokens.introspect(oauthContext(req), secret),
+    clientIdOf: (req, accessTokenId) => services.refreshTokens.clientIdOf(oauthContext(req), accessTokenId),
     clientAddress,
     countResult: metrics.counter('tessera_introspections_total', 'Introspection answers by result (active, inactive, refused).'),
   });
+  // The OAuth endpoints of RFC 6749 §6 and RFC 7009, on the same lean path as introspection.
+  const oauthEndpoints: Record<string, { route: string; handle: RequestListener }> = {
+    [INTROSPECTION_PATH]: { route: 'introspect', handle: introspect },
+    [TOKEN_PATH]: { route: 'token', handle: createTokenHandler({ contextFor: oauthContext }) },
+    [REVOCATION_PATH]: { route: 'revoke', handle: createRevocationHandler({ contextFor: oauthContext }) },
+  };
+  const routeOAuth = createOAuthRouter(config, oauthEndpoints);
   const handler: RequestListener = (req, res) => {
     let route = 'other';
     res.on('finish', () => countRequest({ route, status: String(res.statusCode) }));
@@ -204,14 +213,5 @@ export async function createApp(config: AppConfig, db: DataSource, schema: Graph
     if (req.url?.startsWith('/graphql')) route = 'graphql';
     app(req, res);
   };
-    introspectRefreshToken: (req, secret) => services.refreshTokens.introspect(oauthContext(req), secret),
-    clientIdOf: (req, accessTokenId) => services.refreshTokens.clientIdOf(oauthContext(req), accessTokenId),
   return { handler, apollo };
 }
-  // The OAuth endpoints of RFC 6749 §6 and RFC 7009, on the same lean path as introspection.
-  const oauthEndpoints: Record<string, { route: string; handle: RequestListener }> = {
-    [INTROSPECTION_PATH]: { route: 'introspect', handle: introspect },
-    [TOKEN_PATH]: { route: 'token', handle: createTokenHandler({ contextFor: oauthContext }) },
-    [REVOCATION_PATH]: { route: 'revoke', handle: createRevocationHandler({ contextFor: oauthContext }) },
-  };
-  const routeOAuth = createOAuthRouter(config, oauthEndpoints);

@@ -31,6 +31,8 @@ export interface AppConfig {
   sandboxEnabled: boolean;
   /** Trust X-Forwarded-For from this many proxies when reading the client address. */
   trustProxy: number;
+  /** The OAuth issuer URL (RFC 8414) in the discovery document; unset: each request's origin. */
+  issuer?: string;
   /**
    * Refused credentials (bearer tokens, sessions, refresh tokens) allowed within the window: per
    * presented credential (low: a client retrying a dead token), then per client address (much higher:
@@ -90,6 +92,22 @@ function databaseUrl(env: Env): string {
   return raw.replace(/^sqlite:/, '');
 }
 
+/** An https (or http) URL without query, fragment or trailing slash (RFC 8414 §2), or undefined. */
+function issuer(env: Env): string | undefined {
+  const raw = env.TESSERA_ISSUER?.trim();
+  if (!raw) return undefined;
+  let url: URL | null = null;
+  try {
+    url = new URL(raw);
+  } catch {
+    // reported below
+  }
+  if (!url || !/^https?:$/.test(url.protocol) || url.search || url.hash || raw.endsWith('/')) {
+    throw new ConfigError('TESSERA_ISSUER', `must be a URL like https://tessera.example.com, without query, fragment or trailing slash (got "${raw}")`);
+  }
+  return raw;
+}
+
 /** Reads and validates the configuration; throws ConfigError on the first bad value. */
 export function loadConfig(env: Env = process.env): AppConfig {
   const nodeEnv = (env.NODE_ENV?.trim() || 'development') as NodeEnv;
@@ -129,6 +147,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     corsOrigins,
     sandboxEnabled: boolean(env, 'TESSERA_SANDBOX', nodeEnv !== 'production'),
     trustProxy: integer(env, 'TESSERA_TRUST_PROXY', 0, 0, 10),
+    issuer: issuer(env),
     tokenAuthMaxFailuresPerCredential: integer(env, 'TESSERA_TOKEN_AUTH_MAX_FAILURES_PER_CREDENTIAL', 10, 1, 1_000_000),
     tokenAuthMaxFailuresPerAddress: integer(env, 'TESSERA_TOKEN_AUTH_MAX_FAILURES_PER_ADDRESS', 1000, 1, 1_000_000),
     tokenAuthFailureWindowSeconds: integer(env, 'TESSERA_TOKEN_AUTH_FAILURE_WINDOW_SECONDS', 60, 1, 24 * 3600),
