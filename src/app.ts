@@ -21,6 +21,7 @@ import { clientAddressOf } from './core/http/client-address';
 import { RequestContext } from './core/context/request-context';
 import { createTransactionRunner } from './core/database/transaction';
 import { formatError, isExpectedError } from './core/errors/format-error';
+import { DocumentCache } from './core/graphql/document-cache';
 import { queryLimitsPlugin } from './core/graphql/query-limits';
 import { logger } from './core/logging/logger';
 import { Metrics } from './core/observability/metrics';
@@ -77,9 +78,15 @@ export async function createApp(config: AppConfig, db: DataSource, schema: Graph
   metrics.gauge('tessera_token_usage_buffered', 'Distinct token uses waiting to be written.', () => services.usageRecorder.buffered);
   metrics.gauge('tessera_token_usage_dropped_total', 'Token uses lost (buffer full or failed writes).', () => services.usageRecorder.dropped);
   metrics.gauge('process_resident_memory_bytes', 'Resident memory of this process.', () => process.memoryUsage.rss());
+  const documentCache = new DocumentCache(config.documentCache.maxEntries, config.documentCache.maxCharacters);
+  metrics.gauge('tessera_graphql_document_cache_entries', 'Parsed GraphQL documents kept for reuse.', () => documentCache.size);
+  metrics.gauge('tessera_graphql_document_cache_characters', 'Query characters of the parsed GraphQL documents kept.', () => documentCache.characters);
   const apollo = new ApolloServer<RequestContext>({
     schema,
     formatError,
+    documentStore: documentCache,
+    // The parser stops past this many tokens: no later step (validation, limits) sees a bigger document.
+    parseOptions: { maxTokens: config.queryLimits.maxTokens },
     includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: config.nodeEnv === 'production',
     introspection: true,

@@ -49,7 +49,9 @@ export interface AppConfig {
   /** How long a stop waits for requests in flight before closing their connections. */
   shutdownGraceMs: number;
   /** GraphQL query limits (OWASP GraphQL cheat sheet). */
-  queryLimits: { maxDepth: number; maxCost: number; maxAliases: number; maxRootFields: number };
+  queryLimits: { maxDepth: number; maxCost: number; maxAliases: number; maxRootFields: number; maxTokens: number };
+  /** Parsed and validated GraphQL documents kept for reuse: at most this many, of at most this many query characters in all. */
+  documentCache: { maxEntries: number; maxCharacters: number };
 }
 
 type Env = Record<string, string | undefined>;
@@ -160,6 +162,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
       maxCost: integer(env, 'TESSERA_MAX_QUERY_COST', 10_000, 10, 10_000_000),
       maxAliases: integer(env, 'TESSERA_MAX_ALIASES', 30, 0, 1000),
       maxRootFields: integer(env, 'TESSERA_MAX_ROOT_FIELDS', 10, 1, 100),
+      maxTokens: integer(env, 'TESSERA_MAX_QUERY_TOKENS', 2000, 100, 100_000),
+    },
+    documentCache: {
+      maxEntries: integer(env, 'TESSERA_DOCUMENT_CACHE_ENTRIES', 1000, 1, 1_000_000),
+      maxCharacters: integer(env, 'TESSERA_DOCUMENT_CACHE_CHARACTERS', 1_000_000, 1000, 1_000_000_000),
     },
   };
 }

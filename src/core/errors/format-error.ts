@@ -18,6 +18,20 @@ const REQUEST_ERROR_CODES = new Set([
   ErrorCode.RATE_LIMITED,
 ]);
 
+/** graphql-js's parser stopping at `parseOptions.maxTokens` (see app.ts). */
+const TOKEN_LIMIT = /^Syntax Error: Document contains more tha[nt] (\d+) tokens\. Parsing aborted\.$/;
+
+/**
+ * The code of an error raised before any resolver ran. Apollo raises a few client errors with no
+ * code, marked only by a 4xx status (a persisted-query hash that does not match its query, an
+ * unsupported persisted-query version): those are BAD_REQUEST.
+ */
+function requestErrorCode(error: GraphQLError): string | undefined {
+  if (error.extensions.code !== undefined) return String(error.extensions.code);
+  const status = (error.extensions.http as { status?: number } | undefined)?.status;
+  return status !== undefined && status >= 400 && status < 500 ? 'BAD_REQUEST' : undefined;
+}
+
 /** Flattens class-validator's nested errors into `input.name`-style field paths. */
 export function validationFields(errors: ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((error) => {
@@ -34,7 +48,7 @@ export function validationFields(errors: ValidationError[], parent = ''): FieldE
 export function isExpectedError(error: unknown): boolean {
   const original = unwrapResolverError(error);
   if (original instanceof AppError || isUniqueViolation(original)) return true;
-  return error instanceof GraphQLError && error.path === undefined && REQUEST_ERROR_CODES.has(String(error.extensions.code));
+  return error instanceof GraphQLError && error.path === undefined && REQUEST_ERROR_CODES.has(requestErrorCode(error) ?? '');
 }
 
 /** A unique index refused an insert or update (MySQL/MariaDB ER_DUP_ENTRY, SQLite UNIQUE constraint). */
@@ -55,7 +69,8 @@ function coercionField(message: string): string | null {
 
 /**
  * The one place errors become `extensions.code`: AppErrors (input validation included, see
- * validate-args.ts) keep their code and fields, request errors pass through,
+ * validate-args.ts) keep their code and fields, request errors pass through (a document over the
+ * token limit as BAD_USER_INPUT with `limit: maxTokens`, like the other limits),
  * and anything else is masked as INTERNAL_SERVER_ERROR (the server logs it with the request id).
  */
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
@@ -79,7 +94,10 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     };
   }
   if (isExpectedError(error)) {
-    const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
+    const tokenLimit = TOKEN_LIMIT.exec(formatted.message);
+    if (tokenLimit) return { ...base, message: `Query too large: more than ${tokenLimit[1]} tokens`, extensions: { code: ErrorCode.BAD_USER_INPUT, limit: 'maxTokens' } };
+    const { stacktrace: _stacktrace, ...rest } = formatted.extensions ?? {};
+    const extensions: Record<string, unknown> = { ...rest, code: requestErrorCode(error as GraphQLError) };
     const field = extensions.code === ErrorCode.BAD_USER_INPUT && !extensions.fields ? coercionField(formatted.message) : null;
     return { ...formatted, extensions: field ? { ...extensions, fields: [{ field, message: formatted.message }] } : extensions };
   }
