@@ -18,6 +18,7 @@ import { BearerAuthenticator } from './core/auth/bearer';
 import { ErrorCode } from './core/errors/app-error';
 import { AppConfig } from './core/config/config';
 import { clientAddressOf } from './core/http/client-address';
+import { graphiqlExplorer } from './core/http/explorer';
 import { RequestContext } from './core/context/request-context';
 import { createTransactionRunner } from './core/database/transaction';
 import { formatError, isExpectedError } from './core/errors/format-error';
@@ -102,7 +103,7 @@ export async function createApp(config: AppConfig, db: DataSource, schema: Graph
       errorReporting(countError),
       queryLimitsPlugin(config.queryLimits),
       tokenUsagePlugin(services.usageRecorder),
-      config.sandboxEnabled ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }) : ApolloServerPluginLandingPageDisabled(),
+      config.explorer === 'sandbox' ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }) : ApolloServerPluginLandingPageDisabled(),
     ],
   });
   await apollo.start();
@@ -146,6 +147,8 @@ export async function createApp(config: AppConfig, db: DataSource, schema: Graph
       res.status(503).json({ status: 'unavailable' });
     }
   });
+
+  if (config.explorer === 'graphiql') app.use(graphiqlExplorer());
 
   // Without configured origins, browsers get same-origin only: no CORS middleware at all.
   if (config.corsOrigins.length) app.use('/graphql', cors({ origin: config.corsOrigins.includes('*') ? true : config.corsOrigins }));

@@ -7,7 +7,7 @@ describe('configuration', () => {
     expect(config.databaseUrl).toBe(DEFAULT_DATABASE_URL);
     expect(config.nodeEnv).toBe('development');
     expect(config.sessionTtlSeconds).toBe(12 * 3600);
-    expect(config.sandboxEnabled).toBe(true);
+    expect(config.explorer).toBe('sandbox');
   });
 
   it('accepts MySQL URLs and SQLite paths', () => {
@@ -25,14 +25,27 @@ describe('configuration', () => {
     ['TESSERA_ADMIN_EMAIL', { TESSERA_ADMIN_EMAIL: 'not-an-email' }],
     ['TESSERA_ADMIN_PASSWORD', { TESSERA_ADMIN_PASSWORD: 'short' }],
     ['TESSERA_SANDBOX', { TESSERA_SANDBOX: 'maybe' }],
+    ['TESSERA_EXPLORER', { TESSERA_EXPLORER: 'playground' }],
     ['TESSERA_CORS_ORIGINS', { TESSERA_CORS_ORIGINS: 'not a url' }],
   ])('refuses a bad %s with an error naming it', (variable, env) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`^${variable}: `));
   });
 
-  it('turns the Sandbox off by default in production', () => {
-    expect(loadConfig({ NODE_ENV: 'production' }).sandboxEnabled).toBe(false);
-    expect(loadConfig({ NODE_ENV: 'production', TESSERA_SANDBOX: 'true' }).sandboxEnabled).toBe(true);
+  it.each([
+    [{}, 'sandbox'],
+    [{ NODE_ENV: 'production' }, 'off'],
+    [{ NODE_ENV: 'production', TESSERA_SANDBOX: 'true' }, 'sandbox'],
+    [{ TESSERA_SANDBOX: 'false' }, 'off'],
+    [{ TESSERA_EXPLORER: 'graphiql' }, 'graphiql'],
+    [{ TESSERA_EXPLORER: 'GraphiQL ' }, 'graphiql'],
+    [{ NODE_ENV: 'production', TESSERA_EXPLORER: 'graphiql' }, 'graphiql'],
+    [{ TESSERA_EXPLORER: 'off' }, 'off'],
+    // TESSERA_EXPLORER wins over the older switch (docker/compose.yaml always sets TESSERA_SANDBOX).
+    [{ NODE_ENV: 'production', TESSERA_SANDBOX: 'false', TESSERA_EXPLORER: 'graphiql' }, 'graphiql'],
+    [{ TESSERA_SANDBOX: 'true', TESSERA_EXPLORER: 'off' }, 'off'],
+    [{ TESSERA_EXPLORER: '' }, 'sandbox'],
+  ])('chooses the explorer from %j: %s (off by default in production)', (env, explorer) => {
+    expect(loadConfig(env).explorer).toBe(explorer);
   });
 });

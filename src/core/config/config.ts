@@ -10,6 +10,10 @@ export class ConfigError extends Error {
 
 export type NodeEnv = 'development' | 'production' | 'test';
 
+export const EXPLORERS = ['sandbox', 'graphiql', 'off'] as const;
+/** The in-browser explorer at GET /graphql: Apollo Sandbox (loads from Apollo's CDN), GraphiQL (served by Tessera, works offline), or none. */
+export type Explorer = (typeof EXPLORERS)[number];
+
 /** Everything Tessera reads from its environment, validated once at start-up. */
 export interface AppConfig {
   nodeEnv: NodeEnv;
@@ -27,8 +31,8 @@ export interface AppConfig {
   loginThrottleWindowSeconds: number;
   /** Origins allowed by CORS; empty means same-origin only, `*` any. */
   corsOrigins: string[];
-  /** Serve the Apollo Sandbox landing page at GET /graphql. */
-  sandboxEnabled: boolean;
+  /** TESSERA_EXPLORER; when unset, the older TESSERA_SANDBOX switch (on: sandbox, off: off), off by default in production. */
+  explorer: Explorer;
   /** Trust X-Forwarded-For from this many proxies when reading the client address. */
   trustProxy: number;
   /** The OAuth issuer URL (RFC 8414) in the discovery document; unset: each request's origin. */
@@ -110,6 +114,15 @@ function issuer(env: Env): string | undefined {
   return raw;
 }
 
+function explorer(env: Env, nodeEnv: NodeEnv): Explorer {
+  const sandbox = boolean(env, 'TESSERA_SANDBOX', nodeEnv !== 'production');
+  const raw = env.TESSERA_EXPLORER?.trim().toLowerCase();
+  if (!raw) return sandbox ? 'sandbox' : 'off';
+  const chosen = EXPLORERS.find((name) => name === raw);
+  if (!chosen) throw new ConfigError('TESSERA_EXPLORER', `must be sandbox, graphiql or off (got "${env.TESSERA_EXPLORER}")`);
+  return chosen;
+}
+
 /** Reads and validates the configuration; throws ConfigError on the first bad value. */
 export function loadConfig(env: Env = process.env): AppConfig {
   const nodeEnv = (env.NODE_ENV?.trim() || 'development') as NodeEnv;
@@ -147,7 +160,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     loginMaxAttemptsPerAddress: integer(env, 'TESSERA_LOGIN_MAX_ATTEMPTS_PER_ADDRESS', 20, 1, 100000),
     loginThrottleWindowSeconds: integer(env, 'TESSERA_LOGIN_THROTTLE_WINDOW_SECONDS', 15 * 60, 1, 24 * 3600),
     corsOrigins,
-    sandboxEnabled: boolean(env, 'TESSERA_SANDBOX', nodeEnv !== 'production'),
+    explorer: explorer(env, nodeEnv),
     trustProxy: integer(env, 'TESSERA_TRUST_PROXY', 0, 0, 10),
     issuer: issuer(env),
     tokenAuthMaxFailuresPerCredential: integer(env, 'TESSERA_TOKEN_AUTH_MAX_FAILURES_PER_CREDENTIAL', 10, 1, 1_000_000),
