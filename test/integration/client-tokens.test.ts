@@ -272,7 +272,7 @@ describe('DataChain client tokens', () => {
 
     it('rotateAccessToken refuses CLIENT tokens (they are refreshed instead)', async () => {
       const token = await createClientToken(user.token);
-      const response = await server.gql('mutation($input: RotateAccessTokenInput!) { rotateAccessToken(input: $input) { secret } }', { input: { id: token.id } }, user.token);
+      const response = await server.gql('mutation($input: RotateAccessTokenInput!) { rotateAccessToken(input: $input) { secret } }', { input: { id: token.id, password: USER_PASSWORD } }, user.token);
       expect(codeOf(response)).toBe('CONFLICT');
     });
 

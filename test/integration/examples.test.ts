@@ -217,7 +217,7 @@ describe('docs/examples run against the server', () => {
       expect(JSON.stringify([page1, page2, searched])).not.toContain(office.secret);
       expect(JSON.stringify([page1, page2, searched])).not.toContain(workstation.secret);
 
-      const rotated = (await runOk(F, 'DataHubRotatePersonalToken', { id: office.accessToken.id }, user.token)).rotateAccessToken;
+      const rotated = (await runOk(F, 'DataHubRotatePersonalToken', { id: office.accessToken.id, password: USER_PASSWORD }, user.token)).rotateAccessToken;
       expect(rotated.secret).toMatch(secretPattern('tspat'));
       expect(rotated.secret).not.toBe(office.secret);
       expect(rotated.accessToken).toMatchObject({ name: 'Office Desktop', status: 'ACTIVE', previousToken: { id: office.accessToken.id, status: 'REVOKED' } });
@@ -275,7 +275,7 @@ describe('docs/examples run against the server', () => {
       expect(idsOf(group.accessTokens)).toEqual([created.accessToken.id]);
       expect(JSON.stringify(group)).not.toContain(created.secret);
 
-      const rotated = (await runOk(F, 'DataHubRotateGroupToken', { id: created.accessToken.id }, groupAdmin.token)).rotateAccessToken;
+      const rotated = (await runOk(F, 'DataHubRotateGroupToken', { id: created.accessToken.id, password: USER_PASSWORD }, groupAdmin.token)).rotateAccessToken;
       expect(rotated.secret).toMatch(secretPattern('tsgat'));
       expect(rotated.accessToken).toMatchObject({ role: 'MEMBER', scopes: ['read_repository', 'write_repository'], owner: { id: created.accessToken.owner.id }, previousToken: { id: created.accessToken.id, status: 'REVOKED' } });
 
@@ -320,7 +320,7 @@ describe('docs/examples run against the server', () => {
       expect(idsOf(project.accessTokens)).toEqual([created.accessToken.id]);
 
       const expiresAt = inDays(14);
-      const rotated = (await runOk(F, 'DataHubRotateProjectToken', { id: created.accessToken.id, expiresAt }, projectAdmin.token)).rotateAccessToken;
+      const rotated = (await runOk(F, 'DataHubRotateProjectToken', { id: created.accessToken.id, expiresAt, password: USER_PASSWORD }, projectAdmin.token)).rotateAccessToken;
       expect(rotated.secret).toMatch(secretPattern('tsprt'));
       expectSameInstant(rotated.accessToken.expiresAt, expiresAt);
       expect(ok(await server.gql(ROLE_ON.project, { id: projectId }, rotated.secret)).project.viewerRole).toBe('VIEWER');
@@ -498,14 +498,19 @@ describe('docs/examples run against the server', () => {
       // upload/download tokens are for the POD services (they introspect them), not for Tessera's GraphQL API.
       expect(codeOf(await server.gql(VIEWER, {}, all.secret))).toBe('FORBIDDEN');
 
-      // What the POD service sees when it checks a token (its own token carries `introspect`).
-      const podService = ok(
-        await server.gql(
-          'mutation($input: CreateAccessTokenInput!) { createAccessToken(input: $input) { secret } }',
-          { input: { organizationId: (await createHierarchy(server, admin)).organizationId, name: 'POD service', scopes: ['introspect'], password: ADMIN_PASSWORD } },
-          admin,
-        ),
-      ).createAccessToken.secret;
+      // What the POD service sees when it checks a token: its own token carries `introspect`. A POD
+      // admin's (platform admin's) personal one sees every organization's tokens; a service token of
+      // another organization sees none of this one's.
+      const introspector = async (input: Record<string, unknown>) =>
+        ok(
+          await server.gql(
+            'mutation($input: CreateAccessTokenInput!) { createAccessToken(input: $input) { secret } }',
+            { input: { name: 'POD service', scopes: ['introspect'], password: ADMIN_PASSWORD, ...input } },
+            admin,
+          ),
+        ).createAccessToken.secret;
+      const podService = await introspector({});
+      expect(await introspect(await introspector({ organizationId: (await createHierarchy(server, admin)).organizationId }), all.secret)).toEqual({ active: false });
       expect(await introspect(podService, all.secret)).toMatchObject({ active: true, scope: 'upload download', level: 'ORGANIZATION' });
       expect(await introspect(podService, downloadOnly.secret)).toMatchObject({ active: true, scope: 'download' });
 

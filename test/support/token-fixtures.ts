@@ -79,8 +79,8 @@ export interface IssuedToken {
   accessToken: Record<string, any>;
 }
 
-/** The password a bearer must re-enter to create a token: sessions need one, access tokens do not. */
-function passwordFor(bearer: string, password: string): Record<string, string> {
+/** The password a bearer must re-enter to create or rotate a token: sessions need one, access tokens do not. */
+export function passwordFor(bearer: string, password = USER_PASSWORD): Record<string, string> {
   return bearer.startsWith('tsess_') ? { password } : {};
 }
 

@@ -1,7 +1,7 @@
 import { Role } from '../../src/core/authorization/role';
 import { AppError } from '../../src/core/errors/app-error';
 import { AccessTokenLevel } from '../../src/modules/access-token/access-token.entity';
-import { checkRole, checkScopes, resolveExpiry, resolveRotationExpiry } from '../../src/modules/access-token/access-token.policy';
+import { checkReissue, checkRole, checkScopes, resolveExpiry, resolveRotationExpiry } from '../../src/modules/access-token/access-token.policy';
 import { AccessTokenStatus, accessTokenStatus } from '../../src/modules/access-token/access-token.status';
 import { TokenPolicyEntity } from '../../src/modules/token-policy/token-policy.entity';
 import { UserStatus } from '../../src/modules/user/user.entity';
@@ -72,6 +72,31 @@ describe('token scopes', () => {
 
   it('lets an api token pass read_api on', () => {
     expect(checkScopes(AccessTokenLevel.GROUP, ['read_api'], null, { scopes: ['api'], expiresAt: null })).toEqual(['read_api']);
+  });
+});
+
+describe('rotating and restoring: the caller limits', () => {
+  const script = { scopes: ['api'], expiresAt: days(1) };
+
+  it('leaves a signed-in session unlimited', () => {
+    expect(() => checkReissue('restore', AccessTokenLevel.PERSONAL, ['api', 'write_repository'], null, null)).not.toThrow();
+  });
+
+  it.each([
+    ['rotate', 'a personal token', AccessTokenLevel.PERSONAL, ['read_api'], undefined],
+    ['restore', 'a personal token', AccessTokenLevel.PERSONAL, ['read_api'], days(1)],
+    ['rotate', 'scopes beyond its own', AccessTokenLevel.GROUP, ['api', 'write_repository'], undefined],
+    ['restore', 'scopes beyond its own', AccessTokenLevel.GROUP, ['api', 'write_repository'], days(1)],
+    ['restore', 'a token without expiry', AccessTokenLevel.GROUP, ['api'], null],
+    ['restore', 'a token expiring after it', AccessTokenLevel.GROUP, ['api'], days(2)],
+  ] as const)('refuses a token caller that would %s %s', (action, _what, level, scopes, keptExpiry) => {
+    expect(refusal(() => checkReissue(action, level, [...scopes], script, keptExpiry))).toEqual({ code: 'FORBIDDEN', field: undefined });
+  });
+
+  it('lets a token caller rotate any resource token within its scopes (the new expiry is fitted) and restore one that ends with it', () => {
+    expect(() => checkReissue('rotate', AccessTokenLevel.PROJECT, ['read_api'], script)).not.toThrow();
+    expect(() => checkReissue('restore', AccessTokenLevel.PROJECT, ['read_api'], script, days(1))).not.toThrow();
+    expect(() => checkReissue('restore', AccessTokenLevel.PROJECT, ['api'], { scopes: ['api'], expiresAt: null }, null)).not.toThrow();
   });
 });
 

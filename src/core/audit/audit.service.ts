@@ -6,7 +6,7 @@ import { newId } from '../database/ids';
 import { callerRoleOn } from '../authorization/caller-role';
 import { Role, roleAtLeast } from '../authorization/role';
 import { organizationPath } from '../authorization/resource-path';
-import { forbidden } from '../errors/app-error';
+import { ErrorCode, forbidden } from '../errors/app-error';
 import { ConnectionArgs, paginate } from '../pagination/connection';
 import { AuditEventFilterArgs } from './audit.types';
 
@@ -29,10 +29,16 @@ export class AuditService {
     await tx.insert(AuditEventEntity, this.row(ctx, entry, AuditOutcome.SUCCESS, null));
   }
 
-  /** Records a refused attempt; the refusal itself must not fail because auditing did. */
+  /**
+   * Records a refused attempt; the refusal itself must not fail because auditing did. A NOT_FOUND
+   * refusal answers a target out of reach exactly like a missing one, so its event keeps the
+   * target only as the caller named it: no organization, which would tell an existing foreign id
+   * from a random one in the caller's own trail, and would show the outsider in that organization's.
+   */
   async recordRefusal(ctx: AuditContext, entry: AuditEntry, reason: string): Promise<void> {
+    const named = reason === ErrorCode.NOT_FOUND ? { ...entry, organizationId: null } : entry;
     try {
-      await ctx.db.manager.insert(AuditEventEntity, this.row(ctx, entry, AuditOutcome.DENIED, reason));
+      await ctx.db.manager.insert(AuditEventEntity, this.row(ctx, named, AuditOutcome.DENIED, reason));
     } catch (error) {
       logger.error('audit write failed', { requestId: ctx.requestId, action: entry.action, error: String(error) });
     }

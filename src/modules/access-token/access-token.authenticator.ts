@@ -30,17 +30,26 @@ export class AccessTokenAuthenticator {
     return hashSecret(secret, this.pepper);
   }
 
-  /** The active tokens among these secrets, keyed by secret (one round trip). */
+  /** The active tokens among these secrets, keyed by secret (one round trip), each marked used. */
   async findActive(secrets: string[], clientAddress: string | null): Promise<Map<string, TokenRecord>> {
+    const active = await this.lookupActive(secrets);
+    for (const record of active.values()) this.touch(record, clientAddress);
+    return active;
+  }
+
+  /** The active tokens among these secrets, keyed by secret (one round trip), none marked used. */
+  async lookupActive(secrets: string[]): Promise<Map<string, TokenRecord>> {
     const hashes = secrets.map((secret) => this.hash(secret));
-    const records = await this.lookup(hashes);
     const active = new Map<string, TokenRecord>();
-    for (const record of records) {
-      if (!isActiveRecord(record)) continue;
-      this.lastUsed.touch(record, clientAddress);
-      active.set(secrets[hashes.indexOf(record.tokenHash)], record);
+    for (const record of await this.lookup(hashes)) {
+      if (isActiveRecord(record)) active.set(secrets[hashes.indexOf(record.tokenHash)], record);
     }
     return active;
+  }
+
+  /** Marks a token used now, from this address, without delaying the response. */
+  touch(record: TokenRecord, clientAddress: string | null): void {
+    this.lastUsed.touch(record, clientAddress);
   }
 
   async authenticate(secret: string, clientAddress: string | null): Promise<Caller | null> {

@@ -35,14 +35,19 @@ function scopesBeyond(scopes: string[], minting: MintingToken | null): string[] 
 }
 
 /**
- * Rotation hands out a new secret for an existing token, so a token-authenticated caller may
- * rotate only tokens it could have created: resource tokens within its own scopes.
+ * Rotating and restoring both put a token (back) into service, so a token-authenticated caller may
+ * do either only to tokens it could have created: resource tokens within its own scopes. A
+ * restored token keeps its expiry (`keptExpiry`), which must not outlive the caller's token;
+ * rotation leaves it undefined, because it fits the new secret's expiry instead (`resolveRotationExpiry`).
  */
-export function checkRotation(level: AccessTokenLevel, scopes: string[], minting: MintingToken | null): void {
+export function checkReissue(action: 'rotate' | 'restore', level: AccessTokenLevel, scopes: string[], minting: MintingToken | null, keptExpiry?: Date | null): void {
   if (!minting) return;
-  if (level === AccessTokenLevel.PERSONAL) throw forbidden('An access token cannot rotate personal tokens; sign in to do so');
+  if (level === AccessTokenLevel.PERSONAL) throw forbidden(`An access token cannot ${action} personal tokens; sign in to do so`);
   const beyond = scopesBeyond(scopes, minting);
   if (beyond.length) throw forbidden(`This token carries ${beyond.join(', ')}, beyond the scopes of the token you are using`);
+  if (keptExpiry !== undefined && minting.expiresAt && (keptExpiry === null || keptExpiry > minting.expiresAt)) {
+    throw forbidden(`This token ${keptExpiry ? `expires ${keptExpiry.toISOString()}` : 'never expires'}: it would outlive the token you are using`);
+  }
 }
 
 function scopesRefusedByPolicy(scopes: string[], policy: TokenPolicyEntity | null): string[] {

@@ -60,17 +60,17 @@ export class AccessTokenResolver {
   }
 
   @RequireRole(Role.ADMIN, AccessTarget.ACCESS_TOKEN, 'input.id')
-  @Mutation(() => AccessTokenPayload, { description: 'Undoes a revoke, if the token has not expired, was not rotated, and its owner is active.' })
+  @Mutation(() => AccessTokenPayload, { description: 'Undoes a revoke, if the token has not expired, was not rotated, its owner is active and (CLIENT tokens) its OAuth client exists. An access token may restore only what it may rotate, and only tokens that do not outlive it.' })
   async restoreAccessToken(@Ctx() ctx: RequestContext, @Arg('input', () => AccessTokenIdInput, { description: 'The token.' }) input: AccessTokenIdInput): Promise<AccessTokenPayload> {
     return { accessToken: await ctx.services.accessTokens.restore(ctx, input.id) };
   }
 
   @RequireRole(Role.ADMIN, AccessTarget.ACCESS_TOKEN, 'input.id')
   @Mutation(() => AccessTokenSecretPayload, {
-    description: 'Replaces a token\'s secret: a new token with the same settings, linked to the old one, which is revoked. Rotating an already rotated token revokes its whole chain (reuse detection).',
+    description: 'Replaces a token\'s secret: a new token with the same settings, linked to the old one, which is revoked. Rotating an already rotated token revokes its whole chain (reuse detection). A signed-in caller must enter their password.',
   })
   rotateAccessToken(@Ctx() ctx: RequestContext, @Arg('input', () => RotateAccessTokenInput, { description: 'The token.' }) input: RotateAccessTokenInput): Promise<AccessTokenSecretPayload> {
-    return ctx.services.accessTokens.rotate(ctx, input.id, input.expiresAt);
+    return ctx.services.accessTokens.rotate(ctx, input.id, input.expiresAt, input.password);
   }
 
   @RequireRole(Role.ADMIN, AccessTarget.ACCESS_TOKEN, 'input.id')

@@ -11,11 +11,12 @@ import { ConnectionArgs, OrderDirection, SortKey, paginate } from '../../core/pa
 import { containsPattern } from '../../core/database/like';
 import { SECRET_PREFIXES, SecretPrefix, generateSecret, hashSecret, secretHint } from '../../core/secrets/secret-format';
 import { MembershipEntity } from '../membership/membership.entity';
+import { RefreshTokenEntity } from '../refresh-token/refresh-token.entity';
 import { SessionService } from '../session/session.service';
 import { TokenPolicyService } from '../token-policy/token-policy.service';
 import { UserEntity, UserKind, UserStatus } from '../user/user.entity';
 import { AccessTokenEntity, AccessTokenKind, AccessTokenLevel, tokenScopes } from './access-token.entity';
-import { MintingToken, checkRole, checkRotation, checkScopesStillAllowed, checkScopes, resolveExpiry, resolveRotationExpiry } from './access-token.policy';
+import { MintingToken, checkReissue, checkRole, checkScopesStillAllowed, checkScopes, resolveExpiry, resolveRotationExpiry } from './access-token.policy';
 import { AccessTokenStatus, accessTokenStatus } from './access-token.status';
 import { AccessTokenFilterArgs, AccessTokenOrderField } from './access-token.types';
 import { CreateAccessTokenInput } from './dto/create-access-token.input';
@@ -139,10 +140,7 @@ export class AccessTokenService {
     if (!resource && input.role) throw badInput('input.role', 'personal tokens act with your own roles and take none', 'resourceOnly');
 
     const minting = await this.mintingToken(ctx, caller);
-    if (!minting) {
-      if (!input.password) throw badInput('input.password', 'enter your current password to create a token', 'isNotEmpty');
-      await this.sessions.verifyPasswordThrottled(ctx, caller.user, input.password, 'input.password');
-    }
+    if (!minting) await this.reenterPassword(ctx, caller, input.password, 'create');
     const path = resource ? await resolveResourcePath(ctx.db.manager, resource.type, resource.id) : null;
     if (resource && !path) throw notFound('Resource');
     const policy = path ? await this.policies.find(ctx.db.manager, path.organizationId) : null;
@@ -191,10 +189,15 @@ export class AccessTokenService {
     });
   }
 
-  /** Re-enables a revoked token that has not expired, was not rotated, and whose owner is active. */
+  /**
+   * Re-enables a revoked token that has not expired, was not rotated, and whose owner (and, for a
+   * CLIENT token, OAuth client) still exists and is active, within the caller's limits as rotation.
+   */
   async restore(ctx: RequestContext, id: string): Promise<AccessTokenEntity> {
+    const minting = await this.mintingToken(ctx, requireCaller(ctx));
     return ctx.transaction(async (tx) => {
       const token = await this.lock(tx, id);
+      checkReissue('restore', token.level, tokenScopes(token), minting, token.expiresAt);
       if (!token.revokedAt) return token;
       if (token.replacedByTokenId) throw conflict('A rotated token cannot be restored; its successor replaces it');
       if (token.revocationReason === REVOKED_BY_OWNER_DEACTIVATION || token.revocationReason === REVOKED_BY_REUSE || token.revocationReason === REVOKED_BY_REFRESH_REUSE) {
@@ -204,6 +207,7 @@ export class AccessTokenService {
       const status = accessTokenStatus({ ...token, revokedAt: null }, owner);
       if (status === AccessTokenStatus.EXPIRED) throw conflict('The token has expired; create a new one');
       if (status === AccessTokenStatus.OWNER_INACTIVE) throw conflict("The token's owner is inactive");
+      if (token.kind === AccessTokenKind.CLIENT && !(await this.hasOAuthClient(tx, token))) throw conflict('The OAuth client of this CLIENT token was deleted; create a new token');
       Object.assign(token, { revokedAt: null, revokedById: null, revocationReason: null });
       await tx.save(token);
       await this.audit.record(tx, ctx, { action: 'restoreAccessToken', targetType: 'AccessToken', targetId: id, organizationId: token.organizationId });
@@ -215,12 +219,14 @@ export class AccessTokenService {
    * Issues a new secret with the same settings and revokes the old one, linking the two. Rotating
    * a token that was already rotated is reuse of a stale secret: the whole chain is revoked.
    */
-  async rotate(ctx: RequestContext, id: string, requestedExpiry: Date | null | undefined): Promise<IssuedAccessToken> {
+  async rotate(ctx: RequestContext, id: string, requestedExpiry: Date | null | undefined, password: string | undefined): Promise<IssuedAccessToken> {
+    const caller = requireCaller(ctx);
+    const minting = await this.mintingToken(ctx, caller);
+    if (!minting) await this.reenterPassword(ctx, caller, password, 'rotate');
     const outcome = await ctx.transaction(async (tx) => {
       const token = await this.lock(tx, id);
       if (token.kind === AccessTokenKind.CLIENT) throw conflict('A CLIENT token is renewed by its OAuth client at POST /oauth/token, not rotated');
-      const minting = await this.mintingToken(ctx, requireCaller(ctx));
-      checkRotation(token.level, tokenScopes(token), minting);
+      checkReissue('rotate', token.level, tokenScopes(token), minting);
       if (token.replacedByTokenId) {
         const revoked = await this.revokeChain(tx, ctx, token);
         return { reused: true as const, revoked };
@@ -341,6 +347,20 @@ export class AccessTokenService {
     if (!caller.accessTokenId) return null;
     const own = await ctx.db.manager.findOneOrFail(AccessTokenEntity, { where: { id: caller.accessTokenId } });
     return { scopes: tokenScopes(own), expiresAt: own.expiresAt };
+  }
+
+  /**
+   * A signed-in session re-enters its password before it is handed a secret (create, rotate), so a
+   * stolen session cookie alone cannot mint one; token callers are bound by their token's limits instead.
+   */
+  private async reenterPassword(ctx: RequestContext, caller: Caller, password: string | undefined, action: 'create' | 'rotate'): Promise<void> {
+    if (!password) throw badInput('input.password', `enter your current password to ${action} a token`, 'isNotEmpty');
+    await this.sessions.verifyPasswordThrottled(ctx, caller.user, password, 'input.password');
+  }
+
+  /** Whether a CLIENT token's OAuth client still exists (deleting a client deletes its refresh tokens). */
+  private hasOAuthClient(tx: EntityManager, token: AccessTokenEntity): Promise<boolean> {
+    return tx.exists(RefreshTokenEntity, { where: { accessTokenId: token.id } });
   }
 
   /** The token, row-locked until the transaction ends, so concurrent revokes and rotations of it take turns. */

@@ -19,6 +19,7 @@ import {
   daysFromNow,
   expectBadInput,
   expectRefused,
+  passwordFor,
   resourceOf,
   withoutWrites,
 } from '../../support/token-fixtures';
@@ -249,7 +250,7 @@ describe('who may create, revoke, restore, rotate and delete access tokens', () 
         }
         case 'rotate': {
           const target = await newTarget(level);
-          const rotated = ok(await server.gql(TOKEN_OPS.rotate, { input: { id: target.id } }, bearer)).rotateAccessToken;
+          const rotated = ok(await server.gql(TOKEN_OPS.rotate, { input: { id: target.id, ...passwordFor(bearer, passwordOf(caller)) } }, bearer)).rotateAccessToken;
           expect(rotated.accessToken).toMatchObject({ level, status: 'ACTIVE', previousToken: { id: target.id, status: 'REVOKED', revocationReason: 'rotated' } });
           expect(await bearerStatus(server, rotated.secret)).toBe(200);
           expect(await bearerStatus(server, target.secret)).toBe(401);

@@ -3,7 +3,7 @@ import { AccessTokenEntity } from '../../../src/modules/access-token/access-toke
 import { MembershipEntity } from '../../../src/modules/membership/membership.entity';
 import { TokenPolicyEntity } from '../../../src/modules/token-policy/token-policy.entity';
 import { UserEntity, UserKind } from '../../../src/modules/user/user.entity';
-import { TestServer, startTestServer } from '../../support/test-server';
+import { ADMIN_PASSWORD, TestServer, startTestServer } from '../../support/test-server';
 import { USER_PASSWORD, addMember, codeOf, createHierarchy, createUser, login, loginAsAdmin, ok } from '../../support/fixtures';
 import {
   Hierarchy,
@@ -101,7 +101,7 @@ describe('access tokens follow their owners and resources', () => {
     });
 
     it('refuses to rotate them (CONFLICT) or to restore them once revoked (CONFLICT), with nothing written', async () => {
-      expectRefused(await withoutWrites(server, () => server.gql(TOKEN_OPS.rotate, { input: { id: token.id } }, admin)), 'CONFLICT');
+      expectRefused(await withoutWrites(server, () => server.gql(TOKEN_OPS.rotate, { input: { id: token.id, password: ADMIN_PASSWORD } }, admin)), 'CONFLICT');
       ok(await server.gql(TOKEN_OPS.revoke, { input: { id: token.id } }, admin));
       expectRefused(await withoutWrites(server, () => server.gql(TOKEN_OPS.restore, { input: { id: token.id } }, admin)), 'CONFLICT');
     });
@@ -131,7 +131,7 @@ describe('access tokens follow their owners and resources', () => {
       tokens.organization = await createToken(server, owner.token, 'ORGANIZATION', everything, { role: 'VIEWER' });
       tokens.group = await createToken(server, owner.token, 'GROUP', everything, { role: 'VIEWER' });
       const rotatedAway = await createToken(server, owner.token, 'GROUP', everything, { name: 'rotated', role: 'VIEWER' });
-      const rotated = ok(await server.gql(TOKEN_OPS.rotate, { input: { id: rotatedAway.id } }, owner.token)).rotateAccessToken;
+      const rotated = ok(await server.gql(TOKEN_OPS.rotate, { input: { id: rotatedAway.id, password: USER_PASSWORD } }, owner.token)).rotateAccessToken;
       tokens.rotatedGroup = { id: rotated.accessToken.id, secret: rotated.secret, accessToken: rotated.accessToken };
       tokens.project = await createToken(server, owner.token, 'PROJECT', everything, { role: 'VIEWER' });
       tokens.secondProject = await createToken(server, owner.token, 'PROJECT', { ...everything, projectId: secondProjectId }, { role: 'VIEWER' });

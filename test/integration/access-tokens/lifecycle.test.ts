@@ -7,7 +7,7 @@ import { USER_PASSWORD, addMember, codeOf, createHierarchy, createUser, loginAsA
 const CREATE = `mutation($input: CreateAccessTokenInput!) {
   createAccessToken(input: $input) { secret accessToken { id level kind name role scopes status hint expiresAt owner { __typename ... on TechnicalUser { id } ... on User { id } } resource { __typename } } }
 }`;
-const ROTATE = 'mutation($id: ID!) { rotateAccessToken(input: { id: $id }) { secret accessToken { id status previousToken { id status } } } }';
+const ROTATE = 'mutation($id: ID!, $password: String) { rotateAccessToken(input: { id: $id, password: $password }) { secret accessToken { id status previousToken { id status } } } }';
 const REVOKE = 'mutation($id: ID!) { revokeAccessToken(input: { id: $id, reason: "leaked" }) { accessToken { id status revocationReason } } }';
 const RESTORE = 'mutation($id: ID!) { restoreAccessToken(input: { id: $id }) { accessToken { id status } } }';
 const DELETE = 'mutation($id: ID!) { deleteAccessToken(input: { id: $id }) { deletedId } }';
@@ -87,13 +87,13 @@ describe('access token lifecycle', () => {
     expect(ok(await server.gql(RESTORE, { id }, owner.token)).restoreAccessToken.accessToken.status).toBe('ACTIVE');
     expect(ok(await server.gql(VIEWER, {}, created.secret)).viewer.authMethod).toBe('ACCESS_TOKEN');
 
-    const rotated = ok(await server.gql(ROTATE, { id }, owner.token)).rotateAccessToken;
+    const rotated = ok(await server.gql(ROTATE, { id, password: USER_PASSWORD }, owner.token)).rotateAccessToken;
     expect(rotated.accessToken.previousToken).toEqual({ id, status: 'REVOKED' });
     expect(rotated.secret).not.toBe(created.secret);
     expect((await server.gql(VIEWER, {}, created.secret)).status).toBe(401);
     expect(ok(await server.gql(VIEWER, {}, rotated.secret)).viewer.principal.__typename).toBe('TechnicalUser');
 
-    const reuse = await server.gql(ROTATE, { id }, owner.token);
+    const reuse = await server.gql(ROTATE, { id, password: USER_PASSWORD }, owner.token);
     expect(codeOf(reuse)).toBe('CONFLICT');
     expect((await server.gql(VIEWER, {}, rotated.secret)).status).toBe(401);
 

@@ -105,10 +105,10 @@ describe('token policies and input checks', () => {
       const endless = await createToken(server, owner.token, 'PROJECT', governed, { scopes: ['read_api'], expiresAt: null });
       await setPolicy({ maxLifetimeDays: 10 });
 
-      const beyond = await withoutWrites(server, () => server.gql(TOKEN_OPS.rotate, { input: { id: longLived.id, expiresAt: daysFromNow(20) } }, owner.token));
+      const beyond = await withoutWrites(server, () => server.gql(TOKEN_OPS.rotate, { input: { id: longLived.id, expiresAt: daysFromNow(20), password: USER_PASSWORD } }, owner.token));
       expectBadInput(beyond, 'input.expiresAt');
       for (const token of [longLived, endless]) {
-        const rotated = ok(await server.gql(TOKEN_OPS.rotate, { input: { id: token.id } }, owner.token)).rotateAccessToken.accessToken;
+        const rotated = ok(await server.gql(TOKEN_OPS.rotate, { input: { id: token.id, password: USER_PASSWORD } }, owner.token)).rotateAccessToken.accessToken;
         expect(daysUntil(rotated.expiresAt)).toBeLessThanOrEqual(10);
         expect(daysUntil(rotated.expiresAt)).toBeGreaterThan(9.9);
       }
@@ -190,7 +190,7 @@ describe('token policies and input checks', () => {
 
     it.each([
       ['revokeAccessToken with a reason of 256 characters', TOKEN_OPS.revoke, () => ({ id: tokenId, reason: 'r'.repeat(256) }), 'input.reason'],
-      ['rotateAccessToken with a garbage date', TOKEN_OPS.rotate, () => ({ id: tokenId, expiresAt: 'yesterday' }), 'input.expiresAt'],
+      ['rotateAccessToken with a garbage date', TOKEN_OPS.rotate, () => ({ id: tokenId, expiresAt: 'yesterday', password: USER_PASSWORD }), 'input.expiresAt'],
       ['deleteAllAccessTokens with an unknown kind', TOKEN_OPS.deleteAll, () => ({ kind: 'EVERYTHING' }), 'input.kind'],
     ])('%s: BAD_USER_INPUT', async (_label, query, input, field) => {
       expectBadInput(await withoutWrites(server, () => server.gql(query, { input: input() }, owner.token)), field);

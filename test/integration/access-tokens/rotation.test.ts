@@ -2,8 +2,8 @@ import { AuditOutcome } from '../../../src/core/audit/audit-event.entity';
 import { AccessTokenEntity } from '../../../src/modules/access-token/access-token.entity';
 import { MembershipEntity } from '../../../src/modules/membership/membership.entity';
 import { UserEntity } from '../../../src/modules/user/user.entity';
-import { TestServer, startTestServer } from '../../support/test-server';
-import { codeOf, createHierarchy, createUser, loginAsAdmin, ok } from '../../support/fixtures';
+import { ADMIN_PASSWORD, TestServer, startTestServer } from '../../support/test-server';
+import { USER_PASSWORD, codeOf, createHierarchy, createUser, loginAsAdmin, ok } from '../../support/fixtures';
 import {
   DAY_MS,
   Hierarchy,
@@ -14,6 +14,7 @@ import {
   createToken,
   daysFromNow,
   expectRefused,
+  passwordFor,
   withoutWrites,
 } from '../../support/token-fixtures';
 
@@ -26,7 +27,8 @@ describe('rotating access tokens', () => {
   let hierarchy: Hierarchy;
 
   const rotate = async (id: string, bearer = owner.token, input: Record<string, unknown> = {}): Promise<IssuedToken> => {
-    const { secret, accessToken } = ok(await server.gql(TOKEN_OPS.rotate, { input: { id, ...input } }, bearer)).rotateAccessToken;
+    const password = passwordFor(bearer, bearer === admin ? ADMIN_PASSWORD : USER_PASSWORD);
+    const { secret, accessToken } = ok(await server.gql(TOKEN_OPS.rotate, { input: { id, ...password, ...input } }, bearer)).rotateAccessToken;
     return { id: accessToken.id, secret, accessToken };
   };
   const statusOf = async (id: string) => ok(await server.gql(TOKEN_OPS.get, { id }, admin)).accessToken;
@@ -80,7 +82,7 @@ describe('rotating access tokens', () => {
     });
 
     it('treats rotating B again as reuse: CONFLICT, and C is revoked too', async () => {
-      const reuse = await server.gql(TOKEN_OPS.rotate, { input: { id: b.id } }, owner.token);
+      const reuse = await server.gql(TOKEN_OPS.rotate, { input: { id: b.id, password: USER_PASSWORD } }, owner.token);
       expectRefused(reuse, 'CONFLICT');
       expect(await statusOf(c.id)).toMatchObject({ status: 'REVOKED', revocationReason: expect.stringContaining('reuse') });
       expect(await bearerStatus(server, c.secret)).toBe(401);
@@ -95,7 +97,7 @@ describe('rotating access tokens', () => {
 
     it('answers reuse of the oldest token the same way, with nothing left to revoke', async () => {
       const before = await server.db.manager.find(AccessTokenEntity, { where: [{ id: a.id }, { id: b.id }, { id: c.id }], order: { id: 'ASC' } });
-      expectRefused(await server.gql(TOKEN_OPS.rotate, { input: { id: a.id } }, owner.token), 'CONFLICT');
+      expectRefused(await server.gql(TOKEN_OPS.rotate, { input: { id: a.id, password: USER_PASSWORD } }, owner.token), 'CONFLICT');
       expect(await server.db.manager.find(AccessTokenEntity, { where: [{ id: a.id }, { id: b.id }, { id: c.id }], order: { id: 'ASC' } })).toEqual(before);
     });
 
@@ -113,7 +115,7 @@ describe('rotating access tokens', () => {
 
   it('never forks a chain: of concurrent rotations of one token exactly one succeeds, the others are reuse (CONFLICT)', async () => {
     const token = await createToken(server, owner.token, 'GROUP', hierarchy, { name: 'raced', role: 'VIEWER' });
-    const responses = await Promise.all(Array.from({ length: 6 }, () => server.gql(TOKEN_OPS.rotate, { input: { id: token.id } }, owner.token)));
+    const responses = await Promise.all(Array.from({ length: 6 }, () => server.gql(TOKEN_OPS.rotate, { input: { id: token.id, password: USER_PASSWORD } }, owner.token)));
     expect(responses.filter((response) => !response.errors).length).toBe(1);
     expect(responses.filter((response) => codeOf(response) === 'CONFLICT').length).toBe(5);
     expect(await server.db.manager.countBy(AccessTokenEntity, { previousTokenId: token.id })).toBe(1);
@@ -152,7 +154,7 @@ describe('rotating access tokens', () => {
   ])('refuses to rotate %s: CONFLICT, nothing written', async (_label, disable) => {
     const token = await createToken(server, owner.token, 'GROUP', hierarchy, { role: 'VIEWER' });
     await disable(token);
-    expectRefused(await withoutWrites(server, () => server.gql(TOKEN_OPS.rotate, { input: { id: token.id } }, owner.token)), 'CONFLICT');
+    expectRefused(await withoutWrites(server, () => server.gql(TOKEN_OPS.rotate, { input: { id: token.id, password: USER_PASSWORD } }, owner.token)), 'CONFLICT');
   });
 
   it('sets the new expiry when asked, or none', async () => {
@@ -183,9 +185,9 @@ describe('rotating access tokens', () => {
 
   it('refuses a rotation with a garbage or past expiry with nothing written', async () => {
     const token = await createToken(server, owner.token, 'GROUP', hierarchy, { role: 'VIEWER' });
-    const garbage = await withoutWrites(server, () => server.gql(TOKEN_OPS.rotate, { input: { id: token.id, expiresAt: 'next tuesday' } }, owner.token));
+    const garbage = await withoutWrites(server, () => server.gql(TOKEN_OPS.rotate, { input: { id: token.id, expiresAt: 'next tuesday', password: USER_PASSWORD } }, owner.token));
     expect(codeOf(garbage)).toBe('BAD_USER_INPUT');
-    const past = await withoutWrites(server, () => server.gql(TOKEN_OPS.rotate, { input: { id: token.id, expiresAt: daysFromNow(-1) } }, owner.token));
+    const past = await withoutWrites(server, () => server.gql(TOKEN_OPS.rotate, { input: { id: token.id, expiresAt: daysFromNow(-1), password: USER_PASSWORD } }, owner.token));
     expect(codeOf(past)).toBe('BAD_USER_INPUT');
     expect(past.errors![0].extensions.fields).toEqual([expect.objectContaining({ field: 'input.expiresAt' })]);
   });

@@ -5,7 +5,7 @@ import { AccessTokenEntity } from '../../../src/modules/access-token/access-toke
 import { AuditEventEntity } from '../../../src/core/audit/audit-event.entity';
 import { Role } from '../../../src/core/authorization/role';
 import { ADMIN_PASSWORD, TEST_PEPPER, TestServer, startTestServer } from '../../support/test-server';
-import { addMember, codeOf, createHierarchy, createUser, loginAsAdmin, ok } from '../../support/fixtures';
+import { USER_PASSWORD, addMember, codeOf, createHierarchy, createUser, loginAsAdmin, ok } from '../../support/fixtures';
 import {
   Hierarchy,
   IssuedToken,
@@ -106,10 +106,10 @@ describe('access token secrets', () => {
     ok(await server.gql(TOKEN_OPS.allTokens, { first: 100 }, admin));
     for (const { id } of issued) ok(await server.gql(TOKEN_OPS.get, { id }, admin));
 
-    const rotated = ok(await server.gql(TOKEN_OPS.rotate, { input: { id: group.id } }, owner.token)).rotateAccessToken;
+    const rotated = ok(await server.gql(TOKEN_OPS.rotate, { input: { id: group.id, password: USER_PASSWORD } }, owner.token)).rotateAccessToken;
     issued.push({ id: rotated.accessToken.id, secret: rotated.secret, accessToken: rotated.accessToken });
     ok(await server.gql(TOKEN_OPS.get, { id: rotated.accessToken.id }, owner.token));
-    expect(codeOf(await server.gql(TOKEN_OPS.rotate, { input: { id: group.id } }, owner.token))).toBe('CONFLICT');
+    expect(codeOf(await server.gql(TOKEN_OPS.rotate, { input: { id: group.id, password: USER_PASSWORD } }, owner.token))).toBe('CONFLICT');
     ok(await server.gql(TOKEN_OPS.revoke, { input: { id: project.id, reason: 'testing' } }, owner.token));
     ok(await server.gql(TOKEN_OPS.restore, { input: { id: project.id } }, owner.token));
     expect(await bearerStatus(server, rotated.secret)).toBe(401);

@@ -4,7 +4,7 @@ import { USER_PASSWORD, addMember, codeOf, createHierarchy, createUser, login, l
 import { issueToken } from '../../support/token-helpers';
 
 const RESTORE = 'mutation($id: ID!) { restoreAccessToken(input: { id: $id }) { accessToken { status } } }';
-const ROTATE = 'mutation($id: ID!) { rotateAccessToken(input: { id: $id }) { secret } }';
+const ROTATE = 'mutation($id: ID!, $password: String) { rotateAccessToken(input: { id: $id, password: $password }) { secret } }';
 
 describe('revocations the system made, and rules that changed since a token was made', () => {
   let server: TestServer;
@@ -31,7 +31,7 @@ describe('revocations the system made, and rules that changed since a token was 
     const { organizationId } = await createHierarchy(server, owner.token);
     const token = await issueToken(server, owner.token, { organizationId, scopes: ['api'] });
     ok(await server.gql('mutation($input: SetTokenPolicyInput!) { setTokenPolicy(input: $input) { tokenPolicy { organizationId } } }', { input: { organizationId, allowedScopes: ['read_api'] } }, owner.token));
-    expect(codeOf(await server.gql(ROTATE, { id: token.id }, owner.token))).toBe('CONFLICT');
+    expect(codeOf(await server.gql(ROTATE, { id: token.id, password: USER_PASSWORD }, owner.token))).toBe('CONFLICT');
   });
 
   it('does not count a deactivated ADMIN as the organization\'s remaining ADMIN', async () => {

@@ -17,7 +17,8 @@ describe('POST /oauth/introspect (RFC 7662)', () => {
     admin = await loginAsAdmin(server);
     owner = await createUser(server, admin, 'owner');
     hierarchy = await createHierarchy(server, owner.token);
-    resourceServer = await issueToken(server, owner.token, { name: 'resource server', scopes: ['introspect'] });
+    // A resource server of the organization: it introspects the tokens bound to it (see introspection-reach.test.ts).
+    resourceServer = await issueToken(server, owner.token, { name: 'resource server', organizationId: hierarchy.organizationId, scopes: ['introspect'] });
   });
   afterAll(() => server.stop());
 
@@ -42,14 +43,15 @@ describe('POST /oauth/introspect (RFC 7662)', () => {
     });
   });
 
-  it('names the user of a personal token', async () => {
+  it('names the user of a personal token to its owner', async () => {
+    const ownIntrospector = await issueToken(server, owner.token, { name: 'own checks', scopes: ['introspect'] });
     const subject = await issueToken(server, owner.token, { scopes: ['api'] });
-    const { body } = await introspect(server, resourceServer.secret, subject.secret);
+    const { body } = await introspect(server, ownIntrospector.secret, subject.secret);
     expect(body).toMatchObject({ active: true, sub: owner.id, username: owner.email, level: 'PERSONAL', resource: null, role: null });
   });
 
   it('costs one indexed query for caller and subject together', async () => {
-    const subject = await issueToken(server, owner.token, { scopes: ['api'] });
+    const subject = await issueToken(server, owner.token, { projectId: hierarchy.projectId, scopes: ['read_repository'] });
     await introspect(server, resourceServer.secret, subject.secret);
     const queries = await counter.during(() => introspect(server, resourceServer.secret, subject.secret));
     expect(queries.filter((q) => q.startsWith('SELECT'))).toHaveLength(1);
@@ -60,12 +62,12 @@ describe('POST /oauth/introspect (RFC 7662)', () => {
     ['unknown', async () => 'tspat_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAA_AAAAAA'],
     ['malformed', async () => 'hello'],
     ['revoked', async () => {
-      const token = await issueToken(server, owner.token, { scopes: ['api'] });
+      const token = await issueToken(server, owner.token, { projectId: hierarchy.projectId, scopes: ['read_repository'] });
       ok(await server.gql('mutation($id: ID!) { revokeAccessToken(input: { id: $id }) { accessToken { id } } }', { id: token.id }, owner.token));
       return token.secret;
     }],
     ['expired', async () => {
-      const token = await issueToken(server, owner.token, { scopes: ['api'] });
+      const token = await issueToken(server, owner.token, { projectId: hierarchy.projectId, scopes: ['read_repository'] });
       await server.db.manager.update(AccessTokenEntity, { id: token.id }, { expiresAt: new Date(Date.now() - 1000) });
       return token.secret;
     }],

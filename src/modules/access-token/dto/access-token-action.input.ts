@@ -1,7 +1,8 @@
 import { Field, ID, InputType } from 'type-graphql';
-import { IsOptional } from 'class-validator';
+import { IsOptional, MaxLength } from 'class-validator';
 import { TEXT_LENGTH } from '../../../core/database/columns';
 import { IsText } from '../../../core/validation/text';
+import { PASSWORD_MAX_LENGTH } from '../../user/user.types';
 import { AccessTokenKind } from '../access-token.entity';
 
 @InputType({ description: 'An access token to revoke (temporarily disable).' })
@@ -29,6 +30,11 @@ export class RotateAccessTokenInput {
   @Field(() => Date, { nullable: true, description: 'Expiry of the new secret; omit to keep the same lifetime as the old one.' })
   @IsOptional()
   expiresAt?: Date | null;
+
+  @Field({ nullable: true, description: 'Your current password: required when signed in with a session, as for createAccessToken.' })
+  @IsOptional()
+  @MaxLength(PASSWORD_MAX_LENGTH)
+  password?: string;
 }
 
 @InputType({ description: "Which of the caller's own personal tokens to delete." })
