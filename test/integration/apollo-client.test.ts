@@ -28,6 +28,7 @@ const MEMBERS = graphql`query Members($id: ID!, $first: Int, $after: String) {
 const ORGANIZATION_TOKENS = graphql`query OrganizationTokens($id: ID!) {
   organization(id: $id) { id accessTokens(first: 10) { edges { node { id name owner { id displayName } createdBy { id displayName } } } } }
 }`;
+const MY_AUDIT_TRAIL = graphql`query MyAuditTrail { viewer { id principal { id displayName } auditEvents(first: 5) { edges { node { id action actor { id displayName } } } } } }`;
 
 /** One Apollo Client over HTTP with an InMemoryCache, as a token page runs it; counts its requests. */
 function apolloFor(server: TestServer) {
@@ -166,6 +167,10 @@ describe('Apollo Client (InMemoryCache, relayStylePagination) against the API', 
     const byName = Object.fromEntries(page.organization.accessTokens.edges.map((edge: any) => [edge.node.name, edge.node]));
     expect(apollo.cache.identify(byName.minted.createdBy)).toBe(`TechnicalUser:${technicalUser}`);
     expect(apollo.cache.identify(byName.minter.owner)).toBe(`TechnicalUser:${technicalUser}`);
+    const { data: trail } = await asMinter.client.query({ query: MY_AUDIT_TRAIL });
+    const created = trail.viewer.auditEvents.edges.map((edge: any) => edge.node).find((event: any) => event.action === 'createAccessToken');
+    expect(asMinter.cache.identify(created.actor)).toBe(`TechnicalUser:${technicalUser}`);
     expect(Object.keys(apollo.cache.extract())).not.toContain(`User:${technicalUser}`);
+    expect(Object.keys(asMinter.cache.extract())).not.toContain(`User:${technicalUser}`);
   });
 });
