@@ -46,6 +46,10 @@ describeInBrowser(`the GraphiQL explorer in a headless browser${skipReason ? ` (
     page.on('console', (message) => {
       if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text().slice(0, 200));
     });
+    const refused: string[] = [];
+    page.on('response', (response) => {
+      if (response.status() >= 400) refused.push(`${response.status()} ${response.request().method()} ${response.url()}`);
+    });
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
 
@@ -80,5 +84,7 @@ describeInBrowser(`the GraphiQL explorer in a headless browser${skipReason ? ` (
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(cspViolations).toEqual([]);
     expect(pageErrors).toEqual([]);
+    // The schema loaded before any token was pasted: the empty "Bearer " prefill is not sent as a credential.
+    expect(refused).toEqual([]);
   });
 });

@@ -4,11 +4,12 @@ import { dirname, join } from 'node:path';
 import { NextFunction, Request, Response, Router } from 'express';
 
 /** Where the explorer's static files are served; the page itself answers at GET /graphql. */
-export const EXPLORER_ASSETS_PATH = '/explorer';
+const EXPLORER_ASSETS_PATH = '/explorer';
 
 /**
  * The page may load and call only its own origin: no CDN, no fonts from elsewhere (GraphiQL's fonts
- * are data: URIs inside its CSS), no inline script or style, and no framing.
+ * are data: URIs inside its CSS), no inline script or style, and no framing. (GraphiQL's dialogs try to
+ * add an inline scroll-lock style; it is refused, and the dialogs work without it.)
  */
 export const EXPLORER_CSP = [
   "default-src 'none'",
@@ -23,20 +24,32 @@ export const EXPLORER_CSP = [
 ].join('; ');
 
 // Started by the page after GraphiQL's UMD bundle; a file of its own so that the CSP needs no inline script.
-const INIT_SCRIPT = `'use strict';
+const INIT_SCRIPT = String.raw`'use strict';
 (function () {
   var defaultHeaders = JSON.stringify({ Authorization: 'Bearer ' }, null, 2);
   var defaultQuery = [
-    '# Sign in (or use an access token):',
-    '#   mutation { login(input: { email: "...", password: "..." }) { sessionToken } }',
-    '# then put the token after "Bearer " under Headers below, and run:',
+    '# Sign in with',
+    '#   mutation { login(input: {',
+    '#     email: "...", password: "..." }) { sessionToken } }',
+    '# then paste the token (or an access token)',
+    '# after "Bearer " under Headers below, and run:',
     '{ viewer { authMethod user { email } } }',
     '',
-  ].join('\\n');
+  ].join('\n');
+  // The page's own URL: the GraphQL endpoint, whatever prefix a reverse proxy adds.
+  var fetchGraphQL = GraphiQL.createFetcher({ url: location.origin + location.pathname, enableIncrementalDelivery: false });
+  // Until a token is pasted, the prefilled "Bearer " is no credential: send no Authorization header
+  // rather than a malformed one (answered 401), so that the schema loads for the docs and completion.
+  function fetcher(params, options) {
+    var headers = Object.assign({}, options && options.headers);
+    Object.keys(headers).forEach(function (name) {
+      if (name.toLowerCase() === 'authorization' && /^\s*bearer\s*$/i.test(String(headers[name]))) delete headers[name];
+    });
+    return fetchGraphQL(params, Object.assign({}, options, { headers: headers }));
+  }
   ReactDOM.createRoot(document.getElementById('graphiql')).render(
     React.createElement(GraphiQL, {
-      // The page's own URL: the GraphQL endpoint, whatever prefix a reverse proxy adds.
-      fetcher: GraphiQL.createFetcher({ url: location.origin + location.pathname, enableIncrementalDelivery: false }),
+      fetcher: fetcher,
       defaultQuery: defaultQuery,
       headers: defaultHeaders,
       defaultHeaders: defaultHeaders,
@@ -85,6 +98,7 @@ function renderPage(assets: Record<string, Asset>): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Tessera · GraphiQL</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="${url('graphiql.min.css')}">
 <link rel="stylesheet" href="${url('explorer.css')}">
 </head>
@@ -121,10 +135,10 @@ export function graphiqlExplorer(): Router {
   });
   router.get(`${EXPLORER_ASSETS_PATH}/:name`, (req: Request, res: Response, next: NextFunction) => {
     const name = req.params.name as string;
-    const asset = Object.hasOwn(assets, name) ? assets[name] : undefined;
-    if (!asset) return next();
-    res.set({ 'x-content-type-options': 'nosniff', 'cache-control': 'public, max-age=31536000, immutable', etag: `"${asset.version}"` });
-    res.type(asset.type).send(asset.body);
+    const file = Object.hasOwn(assets, name) ? assets[name] : undefined;
+    if (!file) return next();
+    res.set({ 'x-content-type-options': 'nosniff', 'cache-control': 'public, max-age=31536000, immutable', etag: `"${file.version}"` });
+    res.type(file.type).send(file.body);
   });
   return router;
 }
