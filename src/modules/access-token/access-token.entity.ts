@@ -1,6 +1,6 @@
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
-import { IdentifiedEntity, idColumn, timestampColumn } from '../../core/database/columns';
+import { IdentifiedEntity, TEXT_LENGTH, idColumn, timestampColumn } from '../../core/database/columns';
 import { ResourceType, Role } from '../../core/authorization/role';
 import { UserEntity } from '../user/user.entity';
 
@@ -64,11 +64,11 @@ export class AccessTokenEntity extends IdentifiedEntity {
   kind: AccessTokenKind;
 
   @Field({ description: 'Name chosen by its creator, e.g. the machine or application using it.' })
-  @Column({ type: 'varchar', length: 100 })
+  @Column({ type: 'varchar', length: TEXT_LENGTH.name })
   name: string;
 
   @Field(() => String, { nullable: true, description: 'Longer description of its purpose.' })
-  @Column({ type: 'varchar', length: 500, nullable: true })
+  @Column({ type: 'varchar', length: TEXT_LENGTH.description, nullable: true })
   description: string | null;
 
   /** Space-separated, like OAuth's `scope`. */
@@ -124,7 +124,7 @@ export class AccessTokenEntity extends IdentifiedEntity {
   revokedById: string | null;
 
   @Field(() => String, { nullable: true, description: 'Why it was revoked, e.g. `rotated` or `owner deactivated`.' })
-  @Column({ type: 'varchar', length: 255, nullable: true })
+  @Column({ type: 'varchar', length: TEXT_LENGTH.reason, nullable: true })
   revocationReason: string | null;
 
   @Field(() => Date, { nullable: true, description: 'When it was last used (updated at most every few minutes).' })

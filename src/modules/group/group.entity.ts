@@ -1,6 +1,6 @@
 import { Field, ID, ObjectType } from 'type-graphql';
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, UpdateDateColumn } from 'typeorm';
-import { IdentifiedEntity, idColumn } from '../../core/database/columns';
+import { IdentifiedEntity, TEXT_LENGTH, idColumn } from '../../core/database/columns';
 import { OrganizationEntity } from '../organization/organization.entity';
 
 // `groups` is a reserved word in MySQL 8.
@@ -19,7 +19,7 @@ export class GroupEntity extends IdentifiedEntity {
   organization?: OrganizationEntity;
 
   @Field({ description: 'Display name.' })
-  @Column({ type: 'varchar', length: 100 })
+  @Column({ type: 'varchar', length: TEXT_LENGTH.name })
   name: string;
 
   @Field({ description: 'When the group was created.' })

@@ -1,6 +1,6 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Column, CreateDateColumn, Entity, Index, UpdateDateColumn } from 'typeorm';
-import { IdentifiedEntity } from '../../core/database/columns';
+import { IdentifiedEntity, TEXT_LENGTH } from '../../core/database/columns';
 
 export const DEFAULT_ACCESS_TOKEN_LIFETIME_SECONDS = 3600;
 export const DEFAULT_REFRESH_TOKEN_LIFETIME_DAYS = 30;
@@ -39,7 +39,7 @@ export class OAuthClientEntity extends IdentifiedEntity {
   clientId: string;
 
   @Field({ description: 'Display name, for the client picker.' })
-  @Column({ type: 'varchar', length: 100 })
+  @Column({ type: 'varchar', length: TEXT_LENGTH.name })
   name: string;
 
   @Field(() => OAuthClientType, { description: 'PUBLIC (client_id only) or CONFIDENTIAL (authenticates with its secret).' })
@@ -55,7 +55,7 @@ export class OAuthClientEntity extends IdentifiedEntity {
   secretHint: string | null;
 
   @Field(() => String, { nullable: true, description: 'What the application is.' })
-  @Column({ type: 'varchar', length: 500, nullable: true })
+  @Column({ type: 'varchar', length: TEXT_LENGTH.description, nullable: true })
   description: string | null;
 
   @Field(() => Int, { description: 'How long its access tokens work, in seconds, from creation or refresh.' })

@@ -1,6 +1,6 @@
 import { Field, ID, ObjectType } from 'type-graphql';
 import { Column, CreateDateColumn, Entity, UpdateDateColumn } from 'typeorm';
-import { IdentifiedEntity } from '../../core/database/columns';
+import { IdentifiedEntity, TEXT_LENGTH } from '../../core/database/columns';
 
 @ObjectType('Organization', { description: 'The top of the resource hierarchy: it holds groups, which hold projects.' })
 @Entity('organizations')
@@ -9,7 +9,7 @@ export class OrganizationEntity extends IdentifiedEntity {
   declare id: string;
 
   @Field({ description: 'Display name.' })
-  @Column({ type: 'varchar', length: 100 })
+  @Column({ type: 'varchar', length: TEXT_LENGTH.name })
   name: string;
 
   @Field({ description: 'When the organization was created.' })

@@ -1,6 +1,6 @@
 import { Field, ID, ObjectType } from 'type-graphql';
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, UpdateDateColumn } from 'typeorm';
-import { IdentifiedEntity, idColumn } from '../../core/database/columns';
+import { IdentifiedEntity, TEXT_LENGTH, idColumn } from '../../core/database/columns';
 import { GroupEntity } from '../group/group.entity';
 
 @ObjectType('Project', { description: 'A project (for example a repository or ARC) inside a group.' })
@@ -23,7 +23,7 @@ export class ProjectEntity extends IdentifiedEntity {
   organizationId: string;
 
   @Field({ description: 'Display name.' })
-  @Column({ type: 'varchar', length: 100 })
+  @Column({ type: 'varchar', length: TEXT_LENGTH.name })
   name: string;
 
   @Field({ description: 'When the project was created.' })

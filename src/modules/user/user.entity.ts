@@ -1,6 +1,6 @@
 import { Field, ID, InterfaceType, ObjectType, registerEnumType } from 'type-graphql';
 import { Column, CreateDateColumn, Entity, Index, UpdateDateColumn } from 'typeorm';
-import { IdentifiedEntity, timestampColumn } from '../../core/database/columns';
+import { IdentifiedEntity, TEXT_LENGTH, timestampColumn } from '../../core/database/columns';
 
 /** A person who signs in, or a technical user created for one resource access token. */
 export enum UserKind {
@@ -53,11 +53,11 @@ export class UserEntity extends IdentifiedEntity {
 
   @Field(() => String, { nullable: true, description: 'Sign-in e-mail address (unique); null for technical users.' })
   @Index('UQ_users_email', { unique: true })
-  @Column({ type: 'varchar', length: 254, nullable: true })
+  @Column({ type: 'varchar', length: TEXT_LENGTH.email, nullable: true })
   email: string | null;
 
   @Field({ description: 'Name shown to other users.' })
-  @Column({ type: 'varchar', length: 100 })
+  @Column({ type: 'varchar', length: TEXT_LENGTH.name })
   displayName: string;
 
   /** argon2id PHC string; never exposed. Null for technical users, who cannot sign in. */
