@@ -43,6 +43,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     await bootstrapAdmin(db, config, options.print ?? ((line) => process.stdout.write(`${line}\n`)));
     const services = createServices(db, config, pepper);
     services.usageRecorder.start();
+    const stopGraceSweep = services.refreshTokens.grace.startSweep(db);
     const { handler, apollo } = await createApp(config, db, await buildTesseraSchema(), services);
     const requests = drainable(handler);
     const server = createServer(requests.listener);
@@ -56,6 +57,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       stop: async () => {
         await requests.drain(server, config.shutdownGraceMs);
         await apollo.stop();
+        stopGraceSweep();
         await services.usageRecorder.stop();
         await services.lastUsed.drain();
         await db.destroy();

@@ -13,6 +13,7 @@ import { createTokenLookup } from './modules/access-token/token-lookup';
 import { GroupService } from './modules/group/group.service';
 import { MembershipService } from './modules/membership/membership.service';
 import { OAuthClientService } from './modules/oauth-client/oauth-client.service';
+import { RefreshGrace } from './modules/refresh-token/refresh-grace';
 import { RefreshTokenService } from './modules/refresh-token/refresh-token.service';
 import { OrganizationService } from './modules/organization/organization.service';
 import { ProjectService } from './modules/project/project.service';
@@ -33,7 +34,7 @@ export function createServices(db: DataSource, config: AppConfig, pepper: string
   const memberships = new MembershipService(audit);
   const tokenPolicies = new TokenPolicyService(audit);
   const accessTokens = new AccessTokenService(pepper, audit, sessions, tokenPolicies);
-  const refreshTokens = new RefreshTokenService(pepper, audit, accessTokens);
+  const refreshTokens = new RefreshTokenService(pepper, audit, accessTokens, new RefreshGrace(pepper, config.refreshReuseGraceSeconds));
   accessTokens.registerKind(AccessTokenKind.CLIENT, refreshTokens);
   const lastUsed = new LastUsedTracker(db);
   const usageRecorder = new UsageRecorder(db, {

@@ -51,7 +51,8 @@ describe('DataChain client tokens', () => {
   }
 
   beforeAll(async () => {
-    server = await startTestServer({ label: 'client_tokens' });
+    // Strict reuse detection here; the grace period has its own suite (oauth-refresh-grace.test.ts).
+    server = await startTestServer({ label: 'client_tokens', env: { TESSERA_REFRESH_REUSE_GRACE_SECONDS: '0' } });
     admin = await loginAsAdmin(server);
     user = await createUser(server, admin, 'datachain');
     const created = ok(await server.gql(CREATE_CLIENT, { input: { clientId: 'pydc', name: 'PyDC', accessTokenLifetimeSeconds: 600, refreshTokenLifetimeDays: 7 } }, admin));

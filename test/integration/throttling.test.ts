@@ -28,7 +28,8 @@ describe('throttling bounds guessing without locking out valid credentials on th
 
   beforeAll(async () => {
     // Defaults: 10 refusals per presented secret, 1000 per address, in 60 s.
-    server = await startTestServer({ label: 'throttling', sqlLogger: counter });
+    // No refresh reuse grace period: a replayed refresh token is refused at once.
+    server = await startTestServer({ label: 'throttling', sqlLogger: counter, env: { TESSERA_REFRESH_REUSE_GRACE_SECONDS: '0' } });
     admin = await loginAsAdmin(server);
     const user = await createUser(server, admin, 'natted');
     session = user.token;

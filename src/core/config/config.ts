@@ -38,6 +38,13 @@ export interface AppConfig {
   /** The OAuth issuer URL (RFC 8414) in the discovery document; unset: each request's origin. */
   issuer?: string;
   /**
+   * How long a just-rotated refresh token, presented again, answers the same new pair instead of
+   * revoking its family (parallel refreshes, a retry after a lost answer); 0 revokes at once.
+   */
+  refreshReuseGraceSeconds: number;
+  /** The realm served under the Keycloak-compatible OAuth paths (`/realms/<realm>/…`); unset: any realm. */
+  keycloakRealm?: string;
+  /**
    * Refused credentials (bearer tokens, sessions, refresh tokens) allowed within the window: per
    * presented credential (low: a client retrying a dead token), then per client address (much higher:
    * many callers share an address behind NAT). Valid credentials are never refused by either.
@@ -114,6 +121,14 @@ function issuer(env: Env): string | undefined {
   return raw;
 }
 
+/** One path segment (a Keycloak realm name), or undefined. */
+function keycloakRealm(env: Env): string | undefined {
+  const raw = env.TESSERA_KEYCLOAK_REALM?.trim();
+  if (!raw) return undefined;
+  if (!/^[^/?#%\s]{1,255}$/.test(raw)) throw new ConfigError('TESSERA_KEYCLOAK_REALM', `must be a realm name without /, ?, #, % or spaces (got "${raw}")`);
+  return raw;
+}
+
 function explorer(env: Env, nodeEnv: NodeEnv): Explorer {
   const sandbox = boolean(env, 'TESSERA_SANDBOX', nodeEnv !== 'production');
   const raw = env.TESSERA_EXPLORER?.trim().toLowerCase();
@@ -163,6 +178,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     explorer: explorer(env, nodeEnv),
     trustProxy: integer(env, 'TESSERA_TRUST_PROXY', 0, 0, 10),
     issuer: issuer(env),
+    refreshReuseGraceSeconds: integer(env, 'TESSERA_REFRESH_REUSE_GRACE_SECONDS', 10, 0, 300),
+    keycloakRealm: keycloakRealm(env),
     tokenAuthMaxFailuresPerCredential: integer(env, 'TESSERA_TOKEN_AUTH_MAX_FAILURES_PER_CREDENTIAL', 10, 1, 1_000_000),
     tokenAuthMaxFailuresPerAddress: integer(env, 'TESSERA_TOKEN_AUTH_MAX_FAILURES_PER_ADDRESS', 1000, 1, 1_000_000),
     tokenAuthFailureWindowSeconds: integer(env, 'TESSERA_TOKEN_AUTH_FAILURE_WINDOW_SECONDS', 60, 1, 24 * 3600),

@@ -7,7 +7,8 @@ import { UserEntity } from '../user/user.entity';
 /**
  * The refresh token of a CLIENT access token. Only the keyed hash of its secret is stored. Each
  * use replaces it by a new one of the same family (same absolute expiry); presenting a replaced
- * one again is reuse, which revokes the whole family. Deleted with its access token.
+ * one again is reuse, which revokes the whole family, except within the reuse grace period (see
+ * `graceUntil`). Deleted with its access token.
  */
 @Entity('refresh_tokens')
 @Index('IDX_refresh_tokens_owner', ['ownerId', 'id'])
@@ -61,6 +62,18 @@ export class RefreshTokenEntity extends IdentifiedEntity {
   /** Set when a refresh replaced it; it is then spent. */
   @idColumn({ nullable: true })
   replacedByRefreshTokenId: string | null;
+
+  /**
+   * End of the reuse grace period of a spent refresh token: until then a replay is answered with
+   * its successor's pair instead of revoking the family. Cleared once past, with `graceSealed`.
+   */
+  @Index('IDX_refresh_tokens_grace_until')
+  @timestampColumn({ nullable: true })
+  graceUntil: Date | null;
+
+  /** The successor pair, sealed with AES-256-GCM (refresh-grace.ts), kept during the grace period only; never selected by default. */
+  @Column({ type: 'varchar', length: 255, nullable: true, select: false })
+  graceSealed: string | null;
 
   @CreateDateColumn({ precision: 6 })
   createdAt: Date;

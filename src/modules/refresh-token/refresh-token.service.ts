@@ -1,4 +1,4 @@
-import { EntityManager, In, IsNull } from 'typeorm';
+import { EntityManager, In, IsNull, Not } from 'typeorm';
 import { AuditService } from '../../core/audit/audit.service';
 import { RequestContext } from '../../core/context/request-context';
 import { newId } from '../../core/database/ids';
@@ -11,6 +11,7 @@ import { ACCESS_TOKEN_PREFIXES, AccessTokenService, IssuedAccessToken, REVOKED_B
 import { CreateAccessTokenInput } from '../access-token/dto/create-access-token.input';
 import { OAuthClientEntity } from '../oauth-client/oauth-client.entity';
 import { UserEntity, isUserUsable } from '../user/user.entity';
+import { RefreshGrace } from './refresh-grace';
 import { OAuthError, invalidGrant } from './refresh-token.errors';
 import { RefreshTokenEntity } from './refresh-token.entity';
 
@@ -46,6 +47,8 @@ export class RefreshTokenService implements TokenKindIssuer {
     private readonly pepper: string,
     private readonly audit: AuditService,
     private readonly accessTokens: AccessTokenService,
+    /** The reuse grace period: replays of a just-spent refresh token answer its successor pair. */
+    readonly grace: RefreshGrace,
   ) {}
 
   /** CLIENT tokens name an existing OAuth client and expire after its access-token lifetime. */
@@ -76,8 +79,9 @@ export class RefreshTokenService implements TokenKindIssuer {
   /**
    * The refresh grant (RFC 6749 §6) in one transaction: a new access token with the same settings
    * and a new expiry, the old one revoked; a new refresh token with the family's expiry, the old one
-   * spent. A spent refresh token presented again revokes the whole family and is refused. A
-   * requested `scope` narrows the new access token within the original grant.
+   * spent. A spent refresh token presented again revokes the whole family and is refused, unless
+   * within the reuse grace period (see `replayWithinGrace`). A requested `scope` narrows the new
+   * access token within the original grant.
    */
   async refresh(ctx: RequestContext, client: OAuthClientEntity, presented: string, requestedScope: string | null = null): Promise<RefreshedPair> {
     if (parseSecret(presented) !== SECRET_PREFIXES.refreshToken) throw invalidGrant();
@@ -88,12 +92,15 @@ export class RefreshTokenService implements TokenKindIssuer {
       if (current.oauthClientId !== client.id) return { refused: invalidGrant('The refresh token was issued to another client') };
       const owner = await tx.findOneOrFail(UserEntity, { where: { id: current.ownerId } });
       const actor = this.actingAs(ctx, owner);
+      const now = new Date();
+      if (current.replacedByRefreshTokenId && current.graceUntil && current.graceUntil > now) {
+        return this.replayWithinGrace(tx, actor, client, current, owner, presented, requestedScope, now);
+      }
       if (current.replacedByRefreshTokenId) {
         const revoked = await this.revokeFamily(tx, actor, current.familyId, REVOKED_BY_REFRESH_REUSE);
         await this.audit.record(tx, actor, { action: 'refreshAccessToken', targetType: 'AccessToken', targetId: current.accessTokenId, detail: { reuseDetected: true, refreshTokenId: current.id, revokedAccessTokens: revoked } });
         return { refused: invalidGrant('The refresh token was already used; its tokens are revoked') };
       }
-      const now = new Date();
       if (current.revokedAt || (current.expiresAt && current.expiresAt.getTime() <= now.getTime())) return { refused: invalidGrant() };
       if (!isUserUsable(owner, now)) return { refused: invalidGrant("The token owner's account is inactive") };
       const previous = await tx.findOne(AccessTokenEntity, { where: { id: current.accessTokenId } });
@@ -119,7 +126,14 @@ export class RefreshTokenService implements TokenKindIssuer {
       await tx.update(AccessTokenEntity, { id: previous.id }, { revokedAt: now, revokedById: owner.id, revocationReason: REVOKED_BY_REFRESH, replacedByTokenId: next.accessToken.id });
       const id = newId();
       const refreshToken = await this.insert(tx, { id, familyId: current.familyId, accessTokenId: next.accessToken.id, oauthClientId: client.id, ownerId: owner.id, expiresAt: current.expiresAt });
-      await tx.update(RefreshTokenEntity, { id: current.id }, { replacedByRefreshTokenId: id });
+      // A rotation ends the grace answers of the family's earlier tokens: their successor is now spent.
+      await tx.update(RefreshTokenEntity, { familyId: current.familyId, graceSealed: Not(IsNull()) }, { graceSealed: null });
+      const graceUntil = this.grace.seconds ? new Date(now.getTime() + this.grace.seconds * 1000) : null;
+      await tx.update(RefreshTokenEntity, { id: current.id }, {
+        replacedByRefreshTokenId: id,
+        graceUntil,
+        graceSealed: graceUntil ? this.grace.seal(presented, current.id, { accessToken: next.secret, refreshToken }) : null,
+      });
       await this.audit.record(tx, actor, {
         action: 'refreshAccessToken',
         targetType: 'AccessToken',
@@ -138,6 +152,51 @@ export class RefreshTokenService implements TokenKindIssuer {
     }));
     if ('refused' in outcome) throw outcome.refused;
     return outcome.pair;
+  }
+
+  /**
+   * A spent refresh token presented again within its grace period (parallel refreshes, a retry after
+   * a lost answer): the same pair its rotation issued, as long as that successor is still live and
+   * unused and the request asks for the same scope; otherwise invalid_grant, and nothing is revoked
+   * or brought back. After the period the replay is reuse, as without a grace period.
+   */
+  private async replayWithinGrace(
+    tx: EntityManager,
+    actor: RequestContext,
+    client: OAuthClientEntity,
+    current: RefreshTokenEntity,
+    owner: UserEntity,
+    presented: string,
+    requestedScope: string | null,
+    now: Date,
+  ): Promise<{ refused: OAuthError } | { pair: RefreshedPair }> {
+    const refused = { refused: invalidGrant('The refresh token was already used, and its successor is used or revoked') };
+    if (current.revokedAt || !current.graceSealed || (current.expiresAt && current.expiresAt <= now) || !isUserUsable(owner, now)) return refused;
+    // Locking reads: the rotation that spent this token committed after this transaction's first read.
+    const successor = await forUpdate(tx.createQueryBuilder(RefreshTokenEntity, 'refresh')).where('refresh.id = :id', { id: current.replacedByRefreshTokenId }).getOne();
+    if (!successor || successor.revokedAt || successor.replacedByRefreshTokenId) return refused;
+    const access = await forUpdate(tx.createQueryBuilder(AccessTokenEntity, 'token')).where('token.id = :id', { id: successor.accessTokenId }).getOne();
+    if (!access || access.revokedAt || !access.expiresAt || access.expiresAt <= now) return refused;
+    const scopeList = await this.scopeFor(tx, current, requestedScope);
+    if (scopeList === null) return { refused: new OAuthError('invalid_scope', 'The requested scope exceeds the scope granted to this refresh token') };
+    if (scopeList !== access.scopeList) return { refused: invalidGrant('The refresh token was already used with another scope') };
+    const pair = this.grace.open(presented, current.id, current.graceSealed);
+    if (!pair) return refused;
+    await this.audit.record(tx, actor, {
+      action: 'refreshAccessToken',
+      targetType: 'AccessToken',
+      targetId: access.id,
+      detail: { graceReplay: true, refreshTokenId: successor.id, previousRefreshTokenId: current.id, clientId: client.clientId },
+    });
+    return {
+      pair: {
+        accessToken: pair.accessToken,
+        expiresInSeconds: Math.max(0, Math.floor((access.expiresAt.getTime() - now.getTime()) / 1000)),
+        refreshToken: pair.refreshToken,
+        refreshTokenExpiresAt: current.expiresAt,
+        scope: scopeList,
+      },
+    };
   }
 
   /**
@@ -213,7 +272,7 @@ export class RefreshTokenService implements TokenKindIssuer {
 
   /** Revokes every refresh token of a deactivated user (their access tokens are revoked by the access-token hook). */
   async revokeAllOfOwner(tx: EntityManager, _ctx: RequestContext, user: UserEntity): Promise<void> {
-    await tx.update(RefreshTokenEntity, { ownerId: user.id, revokedAt: IsNull() }, { revokedAt: new Date(), revocationReason: REVOKED_BY_OWNER_DEACTIVATION });
+    await tx.update(RefreshTokenEntity, { ownerId: user.id, revokedAt: IsNull() }, { revokedAt: new Date(), revocationReason: REVOKED_BY_OWNER_DEACTIVATION, graceSealed: null });
   }
 
   /** Revokes the access tokens issued for a client that is being deleted (its refresh tokens go with it); returns how many. */
@@ -243,14 +302,13 @@ export class RefreshTokenService implements TokenKindIssuer {
   private async lockByHash(tx: EntityManager, tokenHash: string): Promise<RefreshTokenEntity | null> {
     const found = await tx.findOne(RefreshTokenEntity, { select: { id: true }, where: { tokenHash } });
     if (!found) return null;
-    return forUpdate(tx.createQueryBuilder(RefreshTokenEntity, 'refresh')).where('refresh.id = :id', { id: found.id }).getOne();
+    return forUpdate(tx.createQueryBuilder(RefreshTokenEntity, 'refresh')).addSelect('refresh.graceSealed').where('refresh.id = :id', { id: found.id }).getOne();
   }
-
 
   /** Revokes a family's refresh tokens and the access tokens issued with them; returns how many access tokens. */
   private async revokeFamily(tx: EntityManager, ctx: RequestContext, familyId: string, reason: string): Promise<number> {
     const members = await tx.find(RefreshTokenEntity, { where: { familyId } });
-    await tx.update(RefreshTokenEntity, { familyId, revokedAt: IsNull() }, { revokedAt: new Date(), revocationReason: reason });
+    await tx.update(RefreshTokenEntity, { familyId, revokedAt: IsNull() }, { revokedAt: new Date(), revocationReason: reason, graceSealed: null });
     return this.revokeAccessTokens(tx, ctx, members.map((m) => m.accessTokenId), reason);
   }
 
