@@ -124,12 +124,14 @@ describe('access token secrets', () => {
     ok(await server.gql(TOKEN_OPS.delete, { input: { id: expose.id } }, owner.token));
   });
 
-  it('exposes no hash and no secret field on any type but the create/rotate payload', async () => {
+  it('exposes no hash and no secret field on any type but the create/rotate payloads (access tokens, confidential OAuth clients)', async () => {
     const { __schema } = ok(await server.gql(SCHEMA_FIELDS, {}, admin));
     const named = __schema.types.flatMap((type: { name: string; fields: Array<{ name: string }> | null; inputFields: Array<{ name: string }> | null }) =>
       [...(type.fields ?? []), ...(type.inputFields ?? [])].filter((field) => /hash|secret|pepper/i.test(field.name)).map((field) => `${type.name}.${field.name}`),
     );
-    expect(named).toEqual(['AccessTokenSecretPayload.secret']);
+    // A confidential client's secret is shown once, like a token's; `secretHint` is its display hint and
+    // `rotateOAuthClientSecret` the mutation that returns a new one in `OAuthClientPayload.clientSecret`.
+    expect([...named].sort()).toEqual(['AccessTokenSecretPayload.secret', 'Mutation.rotateOAuthClientSecret', 'OAuthClient.secretHint', 'OAuthClientPayload.clientSecret']);
     const accessToken = __schema.types.find((type: { name: string }) => type.name === 'AccessToken');
     expect(accessToken.fields.map((field: { name: string }) => field.name)).not.toEqual(expect.arrayContaining([expect.stringMatching(/hash|secret/i)]));
   });
