@@ -12,6 +12,23 @@ const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'none'
 /** The path of a request URL without its query string and trailing slashes (`/oauth/token/?x` → `/oauth/token`). */
 const pathOf = (url: string | undefined): string => (url ?? '/').split('?')[0].replace(/(.)\/+$/, '$1');
 
+/**
+ * Keycloak's endpoint paths (`[/auth]/realms/<realm>/protocol/openid-connect/…`), served by the same
+ * handlers as /oauth/*, so a DataChain add-on configured with a Keycloak token URL migrates by
+ * changing the host only.
+ */
+const KEYCLOAK_PATH = /^(?:\/auth)?\/realms\/([^/]+)\/protocol\/openid-connect\/(token|revoke|token\/introspect)$/;
+const KEYCLOAK_ENDPOINTS: Record<string, string> = { token: TOKEN_PATH, revoke: REVOCATION_PATH, 'token/introspect': INTROSPECTION_PATH };
+
+/** The realm named by a path segment, or null when its percent-encoding is malformed. */
+function realmOf(segment: string): string | null {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null;
+  }
+}
+
 const firstHeader = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value[0] : value)?.split(',')[0].trim() || undefined;
 
 /** The issuer: TESSERA_ISSUER, else this request's origin (X-Forwarded-Proto/Host only behind trusted proxies). */
@@ -42,8 +59,9 @@ export function authorizationServerMetadata(issuer: string): Record<string, unkn
 }
 
 /**
- * Routes the OAuth endpoints (POST only; a query string or trailing slash is ignored) and the
- * discovery document, on the lean node:http path. Other methods answer 405 with `Allow`; with
+ * Routes the OAuth endpoints (POST only; a query string or trailing slash is ignored), under
+ * /oauth/* and Keycloak's paths (any realm, or only TESSERA_KEYCLOAK_REALM), and the discovery
+ * document, on the lean node:http path. Other methods answer 405 with `Allow`; with
  * TESSERA_CORS_ORIGINS set, browsers get CORS preflights and headers. Returns the route name for
  * metrics when it answered, or null to hand the request on.
  */
@@ -69,7 +87,13 @@ export function createOAuthRouter(config: AppConfig, endpoints: Record<string, {
       }
       return 'metadata';
     }
-    const endpoint = endpoints[path];
+    const keycloak = KEYCLOAK_PATH.exec(path);
+    if (keycloak && config.keycloakRealm !== undefined && realmOf(keycloak[1]) !== config.keycloakRealm) {
+      req.resume();
+      writeJson(res, 404, { error: 'invalid_request', error_description: 'Unknown realm' });
+      return 'unknown realm';
+    }
+    const endpoint = endpoints[keycloak ? KEYCLOAK_ENDPOINTS[keycloak[2]] : path];
     if (!endpoint) return null;
     if (req.method === 'POST') {
       endpoint.handle(req, res);
