@@ -146,6 +146,20 @@ describe('confidential and public OAuth clients', () => {
       expect([publicClient.status, publicClient.body.error]).toEqual([401, 'invalid_client']);
     });
 
+    it('a confidential client introspects with client_id and client_secret in the form (client_secret_post); a wrong secret or a public client answers 401 invalid_client without a Basic challenge', async () => {
+      const subject = await createPersonalToken(server, user.token, ['api']);
+      const response = await postForm(server, '/oauth/introspect', { token: subject, client_id: 'backend', client_secret: confidential.clientSecret! });
+      expect(response.status).toBe(200);
+      expect(response.body).toMatchObject({ active: true, sub: user.id, scope: 'api' });
+      expect(response.body.username).toBeUndefined();
+      for (const params of [{ client_id: 'backend', client_secret: 'nope' }, { client_id: 'backend' }, { client_id: 'desktop' }, { client_id: 'nobody', client_secret: 'nope' }] as Record<string, string>[]) {
+        const refused = await postForm(server, '/oauth/introspect', { token: subject, ...params });
+        expect([refused.status, refused.body.error, refused.headers.get('www-authenticate')]).toEqual([401, 'invalid_client', null]);
+      }
+      const both = await postForm(server, '/oauth/introspect', { token: subject, client_id: 'backend', client_secret: confidential.clientSecret! }, basicAuth('backend', confidential.clientSecret!));
+      expect(both.body.active).toBe(true);
+    });
+
     it('an introspect token still works as bearer', async () => {
       const introspector = await createPersonalToken(server, user.token, ['introspect']);
       const response = await postForm(server, '/oauth/introspect', { token: introspector }, { authorization: `Bearer ${introspector}` });

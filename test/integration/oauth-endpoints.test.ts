@@ -62,7 +62,7 @@ describe('OAuth endpoints and the standards clients rely on', () => {
         grant_types_supported: ['refresh_token'],
         token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
         revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
-        introspection_endpoint_auth_methods_supported: ['client_secret_basic'],
+        introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
         scopes_supported: expect.arrayContaining(['api', 'read_api', 'introspect']),
       });
     });

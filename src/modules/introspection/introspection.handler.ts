@@ -9,7 +9,7 @@ import { AccessTokenAuthenticator } from '../access-token/access-token.authentic
 import { AccessTokenKind } from '../access-token/access-token.entity';
 import { ACCESS_TOKEN_PREFIXES } from '../access-token/access-token.service';
 import { TokenRecord } from '../access-token/token-lookup';
-import { basicCredentials } from '../oauth-client/client-credentials';
+import { basicCredentials, clientCredentialsOf } from '../oauth-client/client-credentials';
 import { OAuthClientEntity, OAuthClientType } from '../oauth-client/oauth-client.entity';
 import { ClientCredentials } from '../oauth-client/oauth-client.service';
 import { OAuthError } from '../refresh-token/refresh-token.errors';
@@ -69,7 +69,8 @@ export interface IntrospectionDeps {
 /**
  * `POST /oauth/introspect` (RFC 7662), the hot path of every resource server: the caller
  * authenticates with an access token carrying the `introspect` scope (RFC 6750 bearer), or as a
- * registered confidential OAuth client (HTTP Basic, RFC 7662 §2.1); the token
+ * registered confidential OAuth client (HTTP Basic or `client_id` and `client_secret` in the form,
+ * RFC 7662 §2.1); the token
  * to check comes form-encoded as `token`. Caller and subject are found by one indexed query; an
  * inactive subject, whatever the reason, or one out of the caller's reach (`mayIntrospect`), answers only `{"active": false}`. It runs on bare
  * node:http, ahead of Express, so a check costs little more than that query.
@@ -89,23 +90,27 @@ export function createIntrospectionHandler(deps: IntrospectionDeps): (req: Incom
     deps.countResult({ result: 'refused' });
     writeSlowDown(res, wait);
   };
-  /** A resource server registered as a confidential OAuth client, authenticating with HTTP Basic. */
-  const handleClient = async (req: IncomingMessage, res: ServerResponse, address: string | null): Promise<void> => {
+  /**
+   * A resource server registered as a confidential OAuth client: HTTP Basic (`client_secret_basic`),
+   * or, when `form` is given, its `client_id` and `client_secret` (`client_secret_post`).
+   */
+  const handleClient = async (req: IncomingMessage, res: ServerResponse, address: string | null, form: URLSearchParams | null): Promise<void> => {
     const refuse = async (description: string): Promise<void> => {
       req.resume();
-      const wait = await deps.failures.refused(req.headers.authorization!, address);
+      const wait = await deps.failures.refused(form ? form.get('client_secret') ?? form.get('client_id')! : req.headers.authorization!, address);
       if (wait > 0) return sendSlowDown(res, wait);
-      send(res, 401, { error: 'invalid_client', error_description: description }, { 'www-authenticate': 'Basic realm="tessera"' });
+      // RFC 6749 §5.2: the Basic challenge answers a client that tried HTTP Basic.
+      send(res, 401, { error: 'invalid_client', error_description: description }, form ? {} : { 'www-authenticate': 'Basic realm="tessera"' });
     };
     let client: OAuthClientEntity;
     try {
-      client = await deps.authenticateClient(req, basicCredentials(req.headers.authorization)!);
+      client = await deps.authenticateClient(req, form ? clientCredentialsOf(undefined, form)! : basicCredentials(req.headers.authorization)!);
     } catch (error) {
       if (error instanceof OAuthError) return refuse(error.description);
       throw error;
     }
     if (client.type !== OAuthClientType.CONFIDENTIAL) return refuse('Only confidential clients may introspect');
-    const subject = (await readForm(req))?.get('token');
+    const subject = (form ?? (await readForm(req)))?.get('token');
     if (!subject) return send(res, 400, { error: 'invalid_request', error_description: 'Send the token form-encoded (token=…)' });
     if (isRefreshTokenSecret(subject)) {
       // A refresh token is shown only to the client it was issued to.
@@ -121,10 +126,11 @@ export function createIntrospectionHandler(deps: IntrospectionDeps): (req: Incom
   };
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const address = deps.clientAddress(req);
-    if (/^Basic\b/i.test(req.headers.authorization ?? '')) return handleClient(req, res, address);
+    if (/^Basic\b/i.test(req.headers.authorization ?? '')) return handleClient(req, res, address, null);
     if (!req.headers.authorization) {
+      const form = await readForm(req);
+      if (form?.get('client_id')) return handleClient(req, res, address, form);
       // RFC 6750 §3.1: a request without credentials gets the challenge without an error code.
-      req.resume();
       return send(res, 401, { error: 'invalid_token', error_description: 'Authenticate with an access token that has the introspect scope, or as a confidential client' }, { 'www-authenticate': 'Bearer realm="tessera", Basic realm="tessera"' });
     }
     const callerSecret = bearerSecret(req.headers.authorization);

@@ -52,8 +52,8 @@ export function authorizationServerMetadata(issuer: string): Record<string, unkn
     response_types_supported: [],
     token_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
     revocation_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
-    // A confidential client with HTTP Basic, or (not an RFC 8414 method) a bearer token with the introspect scope.
-    introspection_endpoint_auth_methods_supported: ['client_secret_basic'],
+    // A confidential client, or (not an RFC 8414 method) a bearer token with the introspect scope.
+    introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
     scopes_supported: Object.values(Scope),
   };
 }
