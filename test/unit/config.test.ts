@@ -27,9 +27,18 @@ describe('configuration', () => {
     ['TESSERA_SANDBOX', { TESSERA_SANDBOX: 'maybe' }],
     ['TESSERA_EXPLORER', { TESSERA_EXPLORER: 'playground' }],
     ['TESSERA_CORS_ORIGINS', { TESSERA_CORS_ORIGINS: 'not a url' }],
+    ['TESSERA_REFRESH_REUSE_GRACE_SECONDS', { TESSERA_REFRESH_REUSE_GRACE_SECONDS: '301' }],
+    ['TESSERA_REFRESH_REUSE_GRACE_SECONDS', { TESSERA_REFRESH_REUSE_GRACE_SECONDS: '2.5' }],
+    ['TESSERA_KEYCLOAK_REALM', { TESSERA_KEYCLOAK_REALM: 'data/chain' }],
+    ['TESSERA_KEYCLOAK_REALM', { TESSERA_KEYCLOAK_REALM: 'data chain' }],
   ])('refuses a bad %s with an error naming it', (variable, env) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`^${variable}: `));
+  });
+
+  it('reads the refresh reuse grace period (10 s, 0 = none) and the Keycloak realm (any when unset)', () => {
+    expect(loadConfig({})).toMatchObject({ refreshReuseGraceSeconds: 10, keycloakRealm: undefined });
+    expect(loadConfig({ TESSERA_REFRESH_REUSE_GRACE_SECONDS: '0', TESSERA_KEYCLOAK_REALM: ' datachain ' })).toMatchObject({ refreshReuseGraceSeconds: 0, keycloakRealm: 'datachain' });
   });
 
   it.each([
