@@ -254,6 +254,11 @@ export function composeProblems(file = join(ROOT, 'docker', 'compose.yaml'), var
 }
 
 export function checkDeploy(dir = join(ROOT, 'deploy')): string[] {
+  try {
+    modelsDir();
+  } catch {
+    return ['kubernetes-models is not installed (a devDependency: run npm ci): the schema checks cannot run'];
+  }
   const { manifests, problems } = loadKustomization(dir);
   const variables = knownVariables();
   return [...problems, ...schemaProblems(manifests), ...unknownFieldProblems(manifests), ...tesseraProblems(manifests, variables), ...composeProblems(undefined, variables)];
