@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { loadConfig, loadDotEnv } from './src/core/config/config';
-import { createDataSource } from './src/core/database/data-source';
+import { createDataSource } from './src/database/data-source';
 
 // The one DataSource the TypeORM CLI uses (`npm run migrate`, `npm run migration:generate`);
 // the server builds the same one from the same DATABASE_URL.

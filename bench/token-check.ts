@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { createDataSource } from '../src/core/database/data-source';
+import { createDataSource } from '../src/database/data-source';
 import { newId } from '../src/core/database/ids';
 import { createScratchMysqlDatabase } from '../src/core/database/scratch-database';
 import { SECRET_PREFIXES, generateSecret, hashSecret, secretHint } from '../src/core/secrets/secret-format';

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDataSource } from '../src/core/database/data-source';
+import { createDataSource } from '../src/database/data-source';
 import { createScratchMysqlDatabase } from '../src/core/database/scratch-database';
 
 /**

@@ -16,7 +16,6 @@ export function createLoaders(db: DataSource) {
     organizationById: byIdLoader(db, OrganizationEntity),
     groupById: byIdLoader(db, GroupEntity),
     projectById: byIdLoader(db, ProjectEntity),
-    /** All of a user's memberships: the caller's roles, read by every access check. */
     membershipsByUser: manyByLoader(db, MembershipEntity, 'userId'),
     accessTokenById: byIdLoader(db, AccessTokenEntity),
     // Pages of nested lists, keyed by parent id and page arguments.
@@ -30,3 +29,8 @@ export function createLoaders(db: DataSource) {
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;
+
+declare module './core/context/request-context' {
+  // The loaders built above, reachable as `ctx.loaders.x` from every module (core declares the roles loader).
+  interface LoaderRegistry extends Omit<Loaders, 'membershipsByUser'> {}
+}

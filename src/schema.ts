@@ -3,8 +3,9 @@ import { MapperKind, mapSchema, printSchemaWithDirectives } from '@graphql-tools
 import { buildSchema } from 'type-graphql';
 import { ACCESS_DIRECTIVES } from './core/authorization/access-directives';
 import { enforceAccessRules } from './core/authorization/access-control';
+import { AccessTargetResolvers } from './core/authorization/access-targets';
 import { refuseMalformedArguments, validateArgs } from './core/graphql/validate-args';
-import { AuditResolver, ViewerAuditResolver } from './core/audit/audit.resolver';
+import { AuditResolver, ViewerAuditResolver } from './modules/audit/audit.resolver';
 import {
   AccessTokenResolver,
   GroupAccessTokensResolver,
@@ -12,11 +13,14 @@ import {
   ProjectAccessTokensResolver,
   ViewerAccessTokensResolver,
 } from './modules/access-token/access-token.resolver';
+import { accessTokenAccessTarget } from './modules/access-token/access-token.access-target';
 import { GroupResolver } from './modules/group/group.resolver';
+import { membershipAccessTarget } from './modules/membership/membership.access-target';
 import { MembershipResolver } from './modules/membership/membership.resolver';
 import { OAuthClientResolver } from './modules/oauth-client/oauth-client.resolver';
 import { OrganizationResolver } from './modules/organization/organization.resolver';
 import { ProjectResolver } from './modules/project/project.resolver';
+import { RESOURCE_ACCESS_TARGETS } from './modules/resource-hierarchy/resource-hierarchy';
 import { SessionResolver } from './modules/session/session.resolver';
 import { OrganizationTokenPolicyResolver, TokenPolicyResolver } from './modules/token-policy/token-policy.resolver';
 import { AccessTokenUsageResolver, ViewerAccessTokenResolver } from './modules/token-usage/usage.resolver';
@@ -45,6 +49,13 @@ const RESOLVERS = [
   OAuthClientResolver,
 ] as const;
 
+/** Who owns each record that `@requireRole` can name by id. */
+const ACCESS_TARGETS: AccessTargetResolvers = {
+  ...RESOURCE_ACCESS_TARGETS,
+  MEMBERSHIP: membershipAccessTarget,
+  ACCESS_TOKEN: accessTokenAccessTarget,
+};
+
 /**
  * Builds the code-first schema: malformed ids and text refused first, then access rules enforced on
  * every root field, then class-validator on every input.
@@ -55,7 +66,11 @@ export async function buildTesseraSchema(): Promise<GraphQLSchema> {
     directives: ACCESS_DIRECTIVES,
     validateFn: validateArgs,
   });
-  return describeRootTypes(refuseMalformedArguments(enforceAccessRules(schema)));
+  const guarded = enforceAccessRules(schema, {
+    targets: ACCESS_TARGETS,
+    recordRefusal: (ctx, entry, reason) => ctx.services.audit.recordRefusal(ctx, entry, reason),
+  });
+  return describeRootTypes(refuseMalformedArguments(guarded));
 }
 
 const ROOT_DESCRIPTIONS: Record<string, string> = {

@@ -6,7 +6,7 @@ import { dirname } from 'node:path';
 import { DataSource, Logger } from 'typeorm';
 import { createApp } from './app';
 import { AppConfig, isMysqlUrl } from './core/config/config';
-import { createDataSource } from './core/database/data-source';
+import { createDataSource } from './database/data-source';
 import { drainable } from './core/http/drain';
 import { resolveTokenPepper } from './core/secrets/pepper';
 import { bootstrapAdmin } from './modules/user/bootstrap-admin';

@@ -22,6 +22,7 @@ import { TokenPolicyService } from './modules/token-policy/token-policy.service'
 import { LastUsedTracker } from './modules/token-usage/last-used.tracker';
 import { TokenUsageService } from './modules/token-usage/token-usage.service';
 import { UsageRecorder } from './modules/token-usage/usage.recorder';
+import type { UserEntity } from './modules/user/user.entity';
 import { UserService } from './modules/user/user.service';
 
 /** The stateless services of one server, wired once at start-up; each method takes the request context. */
@@ -70,3 +71,10 @@ export function createServices(db: DataSource, config: AppConfig, pepper: string
 }
 
 export type Services = ReturnType<typeof createServices>;
+
+declare module './core/context/request-context' {
+  // The services wired above, reachable as `ctx.services.x` from every module.
+  interface ServiceRegistry extends Services {}
+  // Modules see the caller's whole account record.
+  interface CallerAccount extends UserEntity {}
+}

@@ -1,5 +1,5 @@
 import { request } from 'node:http';
-import { createDataSource } from '../../src/core/database/data-source';
+import { createDataSource } from '../../src/database/data-source';
 import { BuiltServer, buildServer, startBuiltServer } from '../support/built-server';
 import { ADMIN_EMAIL, ADMIN_PASSWORD } from '../support/test-server';
 

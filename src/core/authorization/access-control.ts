@@ -4,9 +4,9 @@ import { AccessTarget } from './access-directives';
 import { AppError, ErrorCode, badInput, forbidden, notFound, unauthenticated } from '../errors/app-error';
 import { RequestContext } from '../context/request-context';
 import { Role, roleAtLeast } from './role';
-import { ResourcePath, namedResource, resolveResourcePath } from './resource-path';
+import { ResourcePath, namedResource } from './resource-path';
 import { callerRoleOn } from './caller-role';
-import { resolveAccessTarget } from './access-targets';
+import { AccessTargetResolvers } from './access-targets';
 import { scopesAllow } from './scopes';
 
 /** The access rule declared on a root field by `@public`, `@authenticated` or `@requireRole`. */
@@ -41,7 +41,7 @@ async function checkRoleOnPath(ctx: RequestContext, path: ResourcePath | null, r
   if (!roleAtLeast(held, role)) throw forbidden(`Requires the ${role} role on this ${what.toLowerCase()}`);
 }
 
-async function enforce(rule: AccessRule, args: Record<string, unknown>, ctx: RequestContext, isMutation: boolean, decision: Decision): Promise<void> {
+async function enforce(targets: AccessTargetResolvers, rule: AccessRule, args: Record<string, unknown>, ctx: RequestContext, isMutation: boolean, decision: Decision): Promise<void> {
   if (rule.kind === 'public') return;
   const caller = ctx.caller;
   if (!caller) throw unauthenticated();
@@ -62,7 +62,8 @@ async function enforce(rule: AccessRule, args: Record<string, unknown>, ctx: Req
       throw badInput(`${path}.organizationId`, 'give one of organizationId, groupId and projectId', 'exactlyOneResource');
     }
     decision.targetId = named.id;
-    const resourcePath = await resolveResourcePath(ctx.db.manager, named.type, named.id);
+    const resolved = await targets[named.type](ctx.db.manager, named.id);
+    const resourcePath = resolved?.kind === 'resource' ? resolved.path : null;
     decision.organizationId = resourcePath?.organizationId;
     return checkRoleOnPath(ctx, resourcePath, rule.role, titleOf(named.type));
   }
@@ -70,7 +71,7 @@ async function enforce(rule: AccessRule, args: Record<string, unknown>, ctx: Req
   const id = argAt(args, path);
   if (id === undefined || id === null || id === '') throw badInput(path, 'is required', 'isNotEmpty');
   decision.targetId = String(id);
-  const target = await resolveAccessTarget(ctx.db.manager, rule.on, String(id));
+  const target = await targets[rule.on](ctx.db.manager, String(id));
   if (target?.kind === 'owner') {
     if (target.userId !== caller.user.id && !caller.user.isPlatformAdmin) throw notFound(target.what);
     return;
@@ -82,13 +83,21 @@ async function enforce(rule: AccessRule, args: Record<string, unknown>, ctx: Req
 const titleOf = (name: string): string =>
   name === AccessTarget.ACCESS_TOKEN ? 'Access token' : name.charAt(0) + name.slice(1).toLowerCase();
 
+/** What the access check needs from the domain, handed over by the composition root. */
+export interface AccessRuleOptions {
+  /** Finds the record each kind of `@requireRole` target names by id. */
+  targets: AccessTargetResolvers;
+  /** Audits a refused mutation (the audit trail keeps denied attempts too). */
+  recordRefusal: (ctx: RequestContext, entry: { action: string; targetId: string | null; organizationId: string | null }, reason: string) => Promise<void>;
+}
+
 /**
  * The one place root-field access is decided: wraps every Query and Mutation field so that, before
  * its resolver runs, the field's access rule is read, the resource named in the arguments is found
  * and the caller's effective role there compared. A field without a rule is refused (fail closed).
  * Refused mutations are audited. Nested fields are not wrapped: they cost nothing extra.
  */
-export function enforceAccessRules(schema: GraphQLSchema): GraphQLSchema {
+export function enforceAccessRules(schema: GraphQLSchema, { targets, recordRefusal }: AccessRuleOptions): GraphQLSchema {
   const guard = (typeName: string, fieldName: string, field: GraphQLFieldConfig<unknown, RequestContext>, isMutation: boolean): GraphQLFieldConfig<unknown, RequestContext> => {
     const rule = accessRuleOf(schema, field);
     const resolve = field.resolve ?? defaultFieldResolver;
@@ -98,11 +107,11 @@ export function enforceAccessRules(schema: GraphQLSchema): GraphQLSchema {
         const decision: Decision = {};
         try {
           if (!rule) throw forbidden(`${typeName}.${fieldName} declares no access rule`);
-          await enforce(rule, args, context, isMutation, decision);
+          await enforce(targets, rule, args, context, isMutation, decision);
           return await resolve(source, args, context, info);
         } catch (error) {
           if (isMutation && error instanceof AppError && error.code !== ErrorCode.BAD_USER_INPUT) {
-            await context.services.audit.recordRefusal(context, { action: fieldName, targetId: decision.targetId ?? null, organizationId: decision.organizationId ?? null }, error.code);
+            await recordRefusal(context, { action: fieldName, targetId: decision.targetId ?? null, organizationId: decision.organizationId ?? null }, error.code);
           }
           throw error;
         }

@@ -1,9 +1,5 @@
-import { EntityManager } from 'typeorm';
 import { ResourceType } from './role';
 import { badInput } from '../errors/app-error';
-import { GroupEntity } from '../../modules/group/group.entity';
-import { OrganizationEntity } from '../../modules/organization/organization.entity';
-import { ProjectEntity } from '../../modules/project/project.entity';
 
 /** Where a resource sits: its organization, and its group and project where it has them. */
 export interface ResourcePath {
@@ -22,7 +18,7 @@ export const organizationPath = (organizationId: string): ResourcePath => ({
   projectId: null,
 });
 
-export const groupPath = (group: Pick<GroupEntity, 'id' | 'organizationId'>): ResourcePath => ({
+export const groupPath = (group: { id: string; organizationId: string }): ResourcePath => ({
   type: ResourceType.GROUP,
   id: group.id,
   organizationId: group.organizationId,
@@ -30,7 +26,7 @@ export const groupPath = (group: Pick<GroupEntity, 'id' | 'organizationId'>): Re
   projectId: null,
 });
 
-export const projectPath = (project: Pick<ProjectEntity, 'id' | 'groupId' | 'organizationId'>): ResourcePath => ({
+export const projectPath = (project: { id: string; groupId: string; organizationId: string }): ResourcePath => ({
   type: ResourceType.PROJECT,
   id: project.id,
   organizationId: project.organizationId,
@@ -56,23 +52,6 @@ export function namedResource(input: unknown, path = 'input'): { type: ResourceT
     throw badInput(`${path}.${named[1][0]}`, 'give only one of organizationId, groupId and projectId', 'exactlyOneResource');
   }
   return named.length ? { type: named[0][1], id: String(object[named[0][0]]) } : null;
-}
-
-/** The path of an organization, group or project, or null when it does not exist. */
-export async function resolveResourcePath(em: EntityManager, type: ResourceType, id: string): Promise<ResourcePath | null> {
-  switch (type) {
-    case ResourceType.ORGANIZATION: {
-      return (await em.exists(OrganizationEntity, { where: { id } })) ? organizationPath(id) : null;
-    }
-    case ResourceType.GROUP: {
-      const group = await em.findOne(GroupEntity, { where: { id }, select: { id: true, organizationId: true } });
-      return group ? groupPath(group) : null;
-    }
-    case ResourceType.PROJECT: {
-      const project = await em.findOne(ProjectEntity, { where: { id }, select: { id: true, groupId: true, organizationId: true } });
-      return project ? projectPath(project) : null;
-    }
-  }
 }
 
 /** The (type, id) pairs whose memberships hold on a resource: itself and every ancestor. */

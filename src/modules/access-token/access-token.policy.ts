@@ -1,5 +1,5 @@
 import { Role, roleAtLeast } from '../../core/authorization/role';
-import { SCOPES_BY_LEVEL, Scope } from '../../core/authorization/scopes';
+import { SCOPES_BY_LEVEL, Scope } from './access-token.scopes';
 import { AppError, ErrorCode, badInput, conflict, forbidden } from '../../core/errors/app-error';
 import { TokenPolicyEntity } from '../token-policy/token-policy.entity';
 import { AccessTokenLevel } from './access-token.entity';

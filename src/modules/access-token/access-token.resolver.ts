@@ -2,7 +2,7 @@ import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } fr
 import { AccessTarget, Authenticated, RequireRole } from '../../core/authorization/access-directives';
 import { Role } from '../../core/authorization/role';
 import { groupPath, organizationPath, projectPath } from '../../core/authorization/resource-path';
-import { SCOPES_BY_LEVEL, SCOPE_DESCRIPTIONS } from '../../core/authorization/scopes';
+import { SCOPES_BY_LEVEL, SCOPE_DESCRIPTIONS } from './access-token.scopes';
 import { RequestContext } from '../../core/context/request-context';
 import { ConnectionArgs } from '../../core/pagination/connection';
 import { GroupEntity } from '../group/group.entity';

@@ -1,7 +1,8 @@
 import { Brackets, DataSource, EntityManager, In, IsNull, SelectQueryBuilder } from 'typeorm';
 import { AuditService } from '../../core/audit/audit.service';
 import { callerRoleOn } from '../../core/authorization/caller-role';
-import { ResourcePath, namedResource, resolveResourcePath } from '../../core/authorization/resource-path';
+import { ResourcePath, namedResource } from '../../core/authorization/resource-path';
+import { resolveResourcePath } from '../resource-hierarchy/resource-hierarchy';
 import { ResourceType, Role, roleAtLeast } from '../../core/authorization/role';
 import { Caller, RequestContext, requireCaller } from '../../core/context/request-context';
 import { AppError, ErrorCode, badInput, conflict, forbidden, notFound } from '../../core/errors/app-error';

@@ -1,6 +1,6 @@
 import { ArgsType, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { IsOptional, MaxLength } from 'class-validator';
-import { Scope } from '../../core/authorization/scopes';
+import { Scope } from './access-token.scopes';
 import { Connection, OrderDirection } from '../../core/pagination/connection';
 import { AccessTokenEntity, AccessTokenKind, AccessTokenLevel } from './access-token.entity';
 import { AccessTokenStatus } from './access-token.status';

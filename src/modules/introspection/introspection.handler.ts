@@ -2,7 +2,7 @@ import { IncomingMessage, ServerResponse } from 'node:http';
 import { BodyTooLargeError, readForm, writeJson, writeSlowDown, writeTooLarge } from '../../core/http/form';
 import { CredentialThrottle } from '../../core/auth/credential-throttle';
 import { bearerSecret } from '../../core/auth/bearer';
-import { Scope } from '../../core/authorization/scopes';
+import { Scope } from '../access-token/access-token.scopes';
 import { logger } from '../../core/logging/logger';
 import { SECRET_PREFIXES, parseSecret } from '../../core/secrets/secret-format';
 import { AccessTokenAuthenticator } from '../access-token/access-token.authenticator';

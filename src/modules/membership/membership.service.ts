@@ -1,7 +1,8 @@
 import { EntityManager, In } from 'typeorm';
 import { AuditService } from '../../core/audit/audit.service';
 import { callerRoleOn } from '../../core/authorization/caller-role';
-import { ResourcePath, namedResource, resolveResourcePath } from '../../core/authorization/resource-path';
+import { ResourcePath, namedResource } from '../../core/authorization/resource-path';
+import { resolveResourcePath } from '../resource-hierarchy/resource-hierarchy';
 import { ResourceType, Role } from '../../core/authorization/role';
 import { RequestContext } from '../../core/context/request-context';
 import { forUpdate } from '../../core/database/transaction';

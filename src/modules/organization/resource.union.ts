@@ -3,7 +3,7 @@ import { GroupEntity } from '../group/group.entity';
 import { ProjectEntity } from '../project/project.entity';
 import { OrganizationEntity } from './organization.entity';
 import { ResourceType } from '../../core/authorization/role';
-import type { Loaders } from '../../loaders';
+import type { LoaderRegistry } from '../../core/context/request-context';
 
 export const Resource = createUnionType({
   name: 'Resource',
@@ -13,7 +13,7 @@ export const Resource = createUnionType({
 });
 
 /** Loads the organization, group or project a (type, id) pair names. */
-export function loadResource(loaders: Loaders, type: ResourceType, id: string): Promise<OrganizationEntity | GroupEntity | ProjectEntity | null> {
+export function loadResource(loaders: LoaderRegistry, type: ResourceType, id: string): Promise<OrganizationEntity | GroupEntity | ProjectEntity | null> {
   switch (type) {
     case ResourceType.ORGANIZATION:
       return loaders.organizationById.load(id);

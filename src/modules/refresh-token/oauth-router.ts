@@ -1,5 +1,5 @@
 import { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { Scope } from '../../core/authorization/scopes';
+import { Scope } from '../access-token/access-token.scopes';
 import { AppConfig } from '../../core/config/config';
 import { writeJson } from '../../core/http/form';
 import { INTROSPECTION_PATH } from '../introspection/introspection.handler';

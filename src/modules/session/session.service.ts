@@ -6,8 +6,7 @@ import { AppConfig } from '../../core/config/config';
 import { Caller, RequestContext, requireCaller } from '../../core/context/request-context';
 import { AppError, ErrorCode, badInput, forbidden } from '../../core/errors/app-error';
 import { SECRET_PREFIXES, generateSecret, hashSecret } from '../../core/secrets/secret-format';
-import { UserEntity, UserKind, isUserUsable } from '../user/user.entity';
-import { normalizeEmail } from '../user/user.service';
+import { UserEntity, UserKind, isUserUsable, normalizeEmail } from '../user/user.entity';
 import { SessionEntity } from './session.entity';
 import { LoginInput } from './session.types';
 

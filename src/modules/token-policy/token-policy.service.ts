@@ -1,6 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { AuditService } from '../../core/audit/audit.service';
-import { Scope } from '../../core/authorization/scopes';
+import { Scope } from '../access-token/access-token.scopes';
 import { RequestContext } from '../../core/context/request-context';
 import { badInput } from '../../core/errors/app-error';
 import { TokenPolicyEntity } from './token-policy.entity';

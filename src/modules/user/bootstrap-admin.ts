@@ -2,8 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { hashPassword } from '../../core/auth/password';
 import { AppConfig } from '../../core/config/config';
-import { UserEntity, UserKind, UserStatus } from './user.entity';
-import { normalizeEmail } from './user.service';
+import { UserEntity, UserKind, UserStatus, normalizeEmail } from './user.entity';
 
 export const DEFAULT_ADMIN_EMAIL = 'admin@tessera.local';
 

@@ -86,6 +86,9 @@ export class UserEntity extends IdentifiedEntity {
 }
 
 /** Whether the account may act now: active and within its validity date. */
+/** E-mail addresses are kept and compared trimmed and in lower case. */
+export const normalizeEmail = (email: string): string => email.trim().toLowerCase();
+
 export function isUserUsable(user: Pick<UserEntity, 'status' | 'validUntil'>, now = new Date()): boolean {
   return user.status === UserStatus.ACTIVE && (user.validUntil === null || user.validUntil.getTime() > now.getTime());
 }

@@ -5,14 +5,12 @@ import { Caller, RequestContext, requireCaller } from '../../core/context/reques
 import { badInput, conflict, forbidden, notFound } from '../../core/errors/app-error';
 import { ConnectionArgs, paginate } from '../../core/pagination/connection';
 import { containsPattern } from '../../core/database/like';
-import { UserEntity, UserKind, UserStatus } from './user.entity';
+import { UserEntity, UserKind, UserStatus, normalizeEmail } from './user.entity';
 import { ChangePasswordInput, CreateUserInput, UpdateUserInput, UsersFilterArgs } from './user.types';
 import type { SessionService } from '../session/session.service';
 
 /** Hooks other modules run when an account is deactivated (e.g. revoking its tokens). */
 export type DeactivationHook = (tx: EntityManager, ctx: RequestContext, user: UserEntity) => Promise<void>;
-
-export const normalizeEmail = (email: string): string => email.trim().toLowerCase();
 
 /** People's accounts: created and managed by platform admins; each user changes their own password. */
 export class UserService {

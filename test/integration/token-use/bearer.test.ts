@@ -4,7 +4,7 @@ import { AccessTokenEntity } from '../../../src/modules/access-token/access-toke
 import { UserEntity } from '../../../src/modules/user/user.entity';
 import { buildTesseraSchema } from '../../../src/schema';
 import { accessRuleOf } from '../../../src/core/authorization/access-control';
-import { ENTITIES } from '../../../src/core/database/entities';
+import { ENTITIES } from '../../../src/database/entities';
 import { AuditEventEntity } from '../../../src/core/audit/audit-event.entity';
 import { TokenUsageEntity } from '../../../src/modules/token-usage/token-usage.entity';
 import { SECRET_PREFIXES, generateSecret } from '../../../src/core/secrets/secret-format';

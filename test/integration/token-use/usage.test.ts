@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { createDataSource } from '../../../src/core/database/data-source';
+import { createDataSource } from '../../../src/database/data-source';
 import { AccessTokenEntity } from '../../../src/modules/access-token/access-token.entity';
 import { TokenUsageEntity } from '../../../src/modules/token-usage/token-usage.entity';
 import { QueryCounter } from '../../support/query-counter';

@@ -1,8 +1,8 @@
 import { DataSource, Logger, LoggerOptions } from 'typeorm';
-import { isMysqlUrl } from '../config/config';
+import { isMysqlUrl } from '../core/config/config';
 import { ENTITIES } from './entities';
-import { MYSQL_MIGRATIONS } from '../../database/migrations/mysql';
-import { SQLITE_MIGRATIONS } from '../../database/migrations/sqlite';
+import { MYSQL_MIGRATIONS } from './migrations/mysql';
+import { SQLITE_MIGRATIONS } from './migrations/sqlite';
 
 export interface DataSourceOptions {
   /** Receives every SQL statement; used by tests that count queries. */

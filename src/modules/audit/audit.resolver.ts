@@ -1,10 +1,10 @@
 import { Args, Ctx, FieldResolver, Query, Resolver } from 'type-graphql';
-import { Viewer } from '../../modules/user/viewer.types';
-import { AccessTarget, RequireRole } from '../authorization/access-directives';
-import { Role } from '../authorization/role';
-import { RequestContext } from '../context/request-context';
-import { ConnectionArgs } from '../pagination/connection';
-import { AuditEventConnection, AuditEventFilterArgs } from './audit.types';
+import { Viewer } from '../user/viewer.types';
+import { AccessTarget, RequireRole } from '../../core/authorization/access-directives';
+import { Role } from '../../core/authorization/role';
+import { RequestContext } from '../../core/context/request-context';
+import { ConnectionArgs } from '../../core/pagination/connection';
+import { AuditEventConnection, AuditEventFilterArgs } from '../../core/audit/audit.types';
 
 @Resolver()
 export class AuditResolver {
