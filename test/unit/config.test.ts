@@ -36,6 +36,41 @@ describe('configuration', () => {
     expect(() => loadConfig(env)).toThrow(new RegExp(`^${variable}: `));
   });
 
+  it.each([
+    [{ PORT: ' 8080 ' }, 'port', 8080],
+    [{ PORT: '' }, 'port', 4000],
+    [{ NODE_ENV: '  ' }, 'nodeEnv', 'development'],
+    [{ DATABASE_URL: ' mariadb://root@db/tessera ' }, 'databaseUrl', 'mariadb://root@db/tessera'],
+    [{ TESSERA_CORS_ORIGINS: ' https://a.example , *,' }, 'corsOrigins', ['https://a.example', '*']],
+    [{ TESSERA_ISSUER: ' https://tessera.example.com ' }, 'issuer', 'https://tessera.example.com'],
+    [{ TESSERA_ADMIN_EMAIL: ' ' }, 'adminEmail', undefined],
+    [{ TESSERA_SHUTDOWN_GRACE_SECONDS: '3' }, 'shutdownGraceMs', 3000],
+  ])('reads %j as %s = %j (values trimmed, empty means the default)', (env, key, value) => {
+    expect(loadConfig(env)[key as keyof ReturnType<typeof loadConfig>]).toEqual(value);
+  });
+
+  it.each([
+    [{ PORT: ' abc ' }, 'PORT: must be a whole number (got " abc ")'],
+    [{ PORT: '9'.repeat(400) }, 'PORT: must be between 0 and 65535 (got Infinity)'],
+    [{ TESSERA_MAX_ALIASES: '1001' }, 'TESSERA_MAX_ALIASES: must be between 0 and 1000 (got 1001)'],
+    [{ TESSERA_SANDBOX: ' Maybe' }, 'TESSERA_SANDBOX: must be true or false (got " Maybe")'],
+    [{ NODE_ENV: 'Production' }, 'NODE_ENV: must be development, production or test (got "Production")'],
+    [{ TESSERA_ADMIN_PASSWORD: ' '.repeat(11) }, 'TESSERA_ADMIN_PASSWORD: must be at least 12 characters'],
+    [{ DATABASE_URL: 'mysql://h:99999/db' }, 'DATABASE_URL: is not a valid mysql:// URL'],
+    [{ TESSERA_CORS_ORIGINS: 'https://a.example, ftp://b' }, 'TESSERA_CORS_ORIGINS: "ftp://b" is not an origin like https://studio.apollographql.com'],
+    [{ TESSERA_ISSUER: 'https://tessera.example.com/' }, 'TESSERA_ISSUER: must be a URL like https://tessera.example.com, without query, fragment or trailing slash (got "https://tessera.example.com/")'],
+    // Several bad values: the first in the documented order is reported.
+    [{ TESSERA_MAX_ALIASES: 'x', PORT: 'y', NODE_ENV: 'z' }, 'NODE_ENV: must be development, production or test (got "z")'],
+  ])('reports %j as one line: %s', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(new ConfigError(message.split(': ')[0], message.slice(message.indexOf(': ') + 2)));
+    try {
+      loadConfig(env);
+    } catch (error) {
+      expect((error as ConfigError).message).toBe(message);
+      expect((error as ConfigError).variable).toBe(message.split(': ')[0]);
+    }
+  });
+
   it('reads the refresh reuse grace period (10 s, 0 = none) and the Keycloak realm (any when unset)', () => {
     expect(loadConfig({})).toMatchObject({ refreshReuseGraceSeconds: 10, keycloakRealm: undefined });
     expect(loadConfig({ TESSERA_REFRESH_REUSE_GRACE_SECONDS: '0', TESSERA_KEYCLOAK_REALM: ' datachain ' })).toMatchObject({ refreshReuseGraceSeconds: 0, keycloakRealm: 'datachain' });

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { z } from 'zod';
 
 /** A configuration value that cannot be used; reported as one line naming the variable. */
 export class ConfigError extends Error {
@@ -69,136 +70,160 @@ type Env = Record<string, string | undefined>;
 
 export const DEFAULT_DATABASE_URL = './data/tessera.sqlite';
 
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(name, `must be a whole number (got "${raw}")`);
-  const value = Number(raw);
-  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max} (got ${value})`);
-  return value;
-}
+// Each variable is a string or absent. Two notions of "unset": an empty value (numbers and secrets,
+// whose spaces are significant or an error) and a blank one (names, URLs and switches, trimmed).
+const unsetWhenEmpty = <T extends z.ZodType>(schema: T) => z.preprocess((raw) => (raw === '' ? undefined : raw), schema);
+const unsetWhenBlank = <T extends z.ZodType>(schema: T) => z.preprocess((raw) => (typeof raw === 'string' && raw.trim() === '' ? undefined : raw), schema);
 
-function boolean(env: Env, name: string, fallback: boolean): boolean {
-  const raw = env[name]?.trim().toLowerCase();
-  if (raw === undefined || raw === '') return fallback;
-  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
-  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
-  throw new ConfigError(name, `must be true or false (got "${env[name]}")`);
-}
+/** A whole number within [min, max]; the default when unset. */
+const integer = (fallback: number, min: number, max: number) =>
+  unsetWhenEmpty(
+    z
+      .string()
+      .regex(/^\s*\d+\s*$/, { error: (issue) => `must be a whole number (got "${String(issue.input)}")` })
+      .transform(Number)
+      // Also catches Infinity (hundreds of digits), as a value out of range.
+      .pipe(z.number({ error: (issue) => `must be between ${min} and ${max} (got ${String(issue.input)})` }).min(min).max(max))
+      .default(fallback),
+  );
 
-function databaseUrl(env: Env): string {
-  const raw = env.DATABASE_URL?.trim();
-  if (!raw) return DEFAULT_DATABASE_URL;
-  if (isMysqlUrl(raw)) {
-    let url: URL;
-    try {
-      url = new URL(raw);
-    } catch {
-      throw new ConfigError('DATABASE_URL', 'is not a valid mysql:// URL');
-    }
-    if (url.pathname.length <= 1) throw new ConfigError('DATABASE_URL', 'must name a database (mysql://user:pass@host:3306/db)');
-    return raw;
-  }
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) {
-    throw new ConfigError('DATABASE_URL', 'must be mysql://user:pass@host:port/db, mariadb://… or a SQLite file path');
-  }
-  return raw.replace(/^sqlite:/, '');
-}
+/** One of `values` after trimming (and lower-casing when `caseless`); the error echoes the value as given. */
+const choice = <const T extends string>(values: readonly T[], expected: string, caseless: boolean) => {
+  const normalize = (raw: string) => (caseless ? raw.trim().toLowerCase() : raw.trim());
+  return z
+    .string()
+    .refine((raw) => (values as readonly string[]).includes(normalize(raw)), { error: (issue) => `must be ${expected} (got "${String(issue.input)}")` })
+    .transform((raw) => normalize(raw) as T);
+};
 
-/** An https (or http) URL without query, fragment or trailing slash (RFC 8414 §2), or undefined. */
-function issuer(env: Env): string | undefined {
-  const raw = env.TESSERA_ISSUER?.trim();
-  if (!raw) return undefined;
-  let url: URL | null = null;
-  try {
-    url = new URL(raw);
-  } catch {
-    // reported below
-  }
-  if (!url || !/^https?:$/.test(url.protocol) || url.search || url.hash || raw.endsWith('/')) {
-    throw new ConfigError('TESSERA_ISSUER', `must be a URL like https://tessera.example.com, without query, fragment or trailing slash (got "${raw}")`);
-  }
-  return raw;
-}
+const TRUE = ['1', 'true', 'yes', 'on'] as const;
+const FALSE = ['0', 'false', 'no', 'off'] as const;
+/** A switch; undefined when unset, so that its default may depend on other variables. */
+const boolean = unsetWhenBlank(
+  choice([...TRUE, ...FALSE], 'true or false', true)
+    .transform((value) => (TRUE as readonly string[]).includes(value))
+    .optional(),
+);
 
-/** One path segment (a Keycloak realm name), or undefined. */
-function keycloakRealm(env: Env): string | undefined {
-  const raw = env.TESSERA_KEYCLOAK_REALM?.trim();
-  if (!raw) return undefined;
-  if (!/^[^/?#%\s]{1,255}$/.test(raw)) throw new ConfigError('TESSERA_KEYCLOAK_REALM', `must be a realm name without /, ?, #, % or spaces (got "${raw}")`);
-  return raw;
-}
+/** A secret of at least `min` characters, taken as given (spaces included). */
+const secret = (min: number, message: string) => unsetWhenEmpty(z.string().min(min, { error: message }).optional());
 
-function explorer(env: Env, nodeEnv: NodeEnv): Explorer {
-  const sandbox = boolean(env, 'TESSERA_SANDBOX', nodeEnv !== 'production');
-  const raw = env.TESSERA_EXPLORER?.trim().toLowerCase();
-  if (!raw) return sandbox ? 'sandbox' : 'off';
-  const chosen = EXPLORERS.find((name) => name === raw);
-  if (!chosen) throw new ConfigError('TESSERA_EXPLORER', `must be sandbox, graphiql or off (got "${env.TESSERA_EXPLORER}")`);
-  return chosen;
-}
+/** `mysql://…`/`mariadb://…` naming a database, or a SQLite file path (`sqlite:` prefix optional). */
+const databaseUrl = unsetWhenBlank(
+  z
+    .string()
+    .trim()
+    .refine((raw) => isMysqlUrl(raw) || !/^[a-z][a-z0-9+.-]*:\/\//i.test(raw), { error: 'must be mysql://user:pass@host:port/db, mariadb://… or a SQLite file path', abort: true })
+    .refine((raw) => !isMysqlUrl(raw) || URL.canParse(raw), { error: 'is not a valid mysql:// URL', abort: true })
+    .refine((raw) => !isMysqlUrl(raw) || new URL(raw).pathname.length > 1, { error: 'must name a database (mysql://user:pass@host:3306/db)' })
+    .transform((raw) => (isMysqlUrl(raw) ? raw : raw.replace(/^sqlite:/, '')))
+    .default(DEFAULT_DATABASE_URL),
+);
 
-/** Reads and validates the configuration; throws ConfigError on the first bad value. */
+/** An https (or http) URL without query, fragment or trailing slash (RFC 8414 §2). */
+const isIssuer = (raw: string): boolean => {
+  const url = URL.canParse(raw) ? new URL(raw) : null;
+  return !!url && /^https?:$/.test(url.protocol) && !url.search && !url.hash && !raw.endsWith('/');
+};
+
+const ORIGIN = /^https?:\/\/[^/\s]+$/;
+
+/** The environment, variable by variable (in the order their errors are reported), then the AppConfig made of it. */
+const environment = z
+  .object({
+    NODE_ENV: unsetWhenBlank(choice(['development', 'production', 'test'], 'development, production or test', false).default('development')),
+    TESSERA_ADMIN_EMAIL: unsetWhenBlank(z.string().trim().regex(/^[^\s@]+@[^\s@]+$/, { error: 'must be an e-mail address' }).optional()),
+    TESSERA_ADMIN_PASSWORD: secret(12, 'must be at least 12 characters'),
+    TESSERA_TOKEN_PEPPER: secret(32, 'must be at least 32 characters of random data'),
+    TESSERA_CORS_ORIGINS: unsetWhenBlank(
+      z
+        .string()
+        .transform((raw) => raw.split(',').map((origin) => origin.trim()).filter(Boolean))
+        .pipe(z.array(z.string().refine((origin) => origin === '*' || ORIGIN.test(origin), { error: (issue) => `"${String(issue.input)}" is not an origin like https://studio.apollographql.com` })))
+        .default([]),
+    ),
+    PORT: integer(4000, 0, 65535),
+    DATABASE_URL: databaseUrl,
+    TESSERA_SESSION_TTL_SECONDS: integer(12 * 3600, 60, 30 * 24 * 3600),
+    TESSERA_LOGIN_MAX_ATTEMPTS_PER_ACCOUNT: integer(5, 1, 1000),
+    TESSERA_LOGIN_MAX_ATTEMPTS_PER_ADDRESS: integer(20, 1, 100000),
+    TESSERA_LOGIN_THROTTLE_WINDOW_SECONDS: integer(15 * 60, 1, 24 * 3600),
+    TESSERA_SANDBOX: boolean,
+    TESSERA_EXPLORER: unsetWhenBlank(choice(EXPLORERS, 'sandbox, graphiql or off', true).optional()),
+    TESSERA_TRUST_PROXY: integer(0, 0, 10),
+    TESSERA_ISSUER: unsetWhenBlank(
+      z
+        .string()
+        .trim()
+        .refine(isIssuer, { error: (issue) => `must be a URL like https://tessera.example.com, without query, fragment or trailing slash (got "${String(issue.input)}")` })
+        .optional(),
+    ),
+    TESSERA_REFRESH_REUSE_GRACE_SECONDS: integer(10, 0, 300),
+    TESSERA_KEYCLOAK_REALM: unsetWhenBlank(
+      z
+        .string()
+        .trim()
+        .regex(/^[^/?#%\s]{1,255}$/, { error: (issue) => `must be a realm name without /, ?, #, % or spaces (got "${String(issue.input)}")` })
+        .optional(),
+    ),
+    TESSERA_TOKEN_AUTH_MAX_FAILURES_PER_CREDENTIAL: integer(10, 1, 1_000_000),
+    TESSERA_TOKEN_AUTH_MAX_FAILURES_PER_ADDRESS: integer(1000, 1, 1_000_000),
+    TESSERA_TOKEN_AUTH_FAILURE_WINDOW_SECONDS: integer(60, 1, 24 * 3600),
+    TESSERA_USAGE_RETENTION_DAYS: integer(90, 1, 3650),
+    TESSERA_USAGE_BUFFER_MAX: integer(10_000, 100, 1_000_000),
+    TESSERA_USAGE_FLUSH_INTERVAL_MS: integer(1000, 10, 60_000),
+    TESSERA_SHUTDOWN_GRACE_SECONDS: integer(10, 0, 600),
+    TESSERA_MAX_QUERY_DEPTH: integer(10, 2, 50),
+    TESSERA_MAX_QUERY_COST: integer(10_000, 10, 10_000_000),
+    TESSERA_MAX_ALIASES: integer(30, 0, 1000),
+    TESSERA_MAX_ROOT_FIELDS: integer(10, 1, 100),
+    TESSERA_MAX_QUERY_TOKENS: integer(2000, 100, 100_000),
+    TESSERA_DOCUMENT_CACHE_ENTRIES: integer(1000, 1, 1_000_000),
+    TESSERA_DOCUMENT_CACHE_CHARACTERS: integer(1_000_000, 1000, 1_000_000_000),
+  })
+  .transform(
+    (env): AppConfig => ({
+      nodeEnv: env.NODE_ENV,
+      port: env.PORT,
+      databaseUrl: env.DATABASE_URL,
+      adminEmail: env.TESSERA_ADMIN_EMAIL,
+      adminPassword: env.TESSERA_ADMIN_PASSWORD,
+      tokenPepper: env.TESSERA_TOKEN_PEPPER,
+      sessionTtlSeconds: env.TESSERA_SESSION_TTL_SECONDS,
+      loginMaxAttemptsPerAccount: env.TESSERA_LOGIN_MAX_ATTEMPTS_PER_ACCOUNT,
+      loginMaxAttemptsPerAddress: env.TESSERA_LOGIN_MAX_ATTEMPTS_PER_ADDRESS,
+      loginThrottleWindowSeconds: env.TESSERA_LOGIN_THROTTLE_WINDOW_SECONDS,
+      corsOrigins: env.TESSERA_CORS_ORIGINS,
+      // TESSERA_EXPLORER wins; the older switch (off by default in production) applies when it is unset.
+      explorer: env.TESSERA_EXPLORER ?? ((env.TESSERA_SANDBOX ?? env.NODE_ENV !== 'production') ? 'sandbox' : 'off'),
+      trustProxy: env.TESSERA_TRUST_PROXY,
+      issuer: env.TESSERA_ISSUER,
+      refreshReuseGraceSeconds: env.TESSERA_REFRESH_REUSE_GRACE_SECONDS,
+      keycloakRealm: env.TESSERA_KEYCLOAK_REALM,
+      tokenAuthMaxFailuresPerCredential: env.TESSERA_TOKEN_AUTH_MAX_FAILURES_PER_CREDENTIAL,
+      tokenAuthMaxFailuresPerAddress: env.TESSERA_TOKEN_AUTH_MAX_FAILURES_PER_ADDRESS,
+      tokenAuthFailureWindowSeconds: env.TESSERA_TOKEN_AUTH_FAILURE_WINDOW_SECONDS,
+      usageRetentionDays: env.TESSERA_USAGE_RETENTION_DAYS,
+      usageBufferMax: env.TESSERA_USAGE_BUFFER_MAX,
+      usageFlushIntervalMs: env.TESSERA_USAGE_FLUSH_INTERVAL_MS,
+      shutdownGraceMs: env.TESSERA_SHUTDOWN_GRACE_SECONDS * 1000,
+      queryLimits: {
+        maxDepth: env.TESSERA_MAX_QUERY_DEPTH,
+        maxCost: env.TESSERA_MAX_QUERY_COST,
+        maxAliases: env.TESSERA_MAX_ALIASES,
+        maxRootFields: env.TESSERA_MAX_ROOT_FIELDS,
+        maxTokens: env.TESSERA_MAX_QUERY_TOKENS,
+      },
+      documentCache: { maxEntries: env.TESSERA_DOCUMENT_CACHE_ENTRIES, maxCharacters: env.TESSERA_DOCUMENT_CACHE_CHARACTERS },
+    }),
+  );
+
+/** Reads and validates the configuration; throws ConfigError for the first bad value. */
 export function loadConfig(env: Env = process.env): AppConfig {
-  const nodeEnv = (env.NODE_ENV?.trim() || 'development') as NodeEnv;
-  if (!['development', 'production', 'test'].includes(nodeEnv)) {
-    throw new ConfigError('NODE_ENV', `must be development, production or test (got "${env.NODE_ENV}")`);
-  }
-  const adminEmail = env.TESSERA_ADMIN_EMAIL?.trim() || undefined;
-  if (adminEmail && !/^[^\s@]+@[^\s@]+$/.test(adminEmail)) {
-    throw new ConfigError('TESSERA_ADMIN_EMAIL', 'must be an e-mail address');
-  }
-  const adminPassword = env.TESSERA_ADMIN_PASSWORD || undefined;
-  if (adminPassword !== undefined && adminPassword.length < 12) {
-    throw new ConfigError('TESSERA_ADMIN_PASSWORD', 'must be at least 12 characters');
-  }
-  const tokenPepper = env.TESSERA_TOKEN_PEPPER || undefined;
-  if (tokenPepper !== undefined && tokenPepper.length < 32) {
-    throw new ConfigError('TESSERA_TOKEN_PEPPER', 'must be at least 32 characters of random data');
-  }
-  const corsRaw = env.TESSERA_CORS_ORIGINS?.trim() ?? '';
-  const corsOrigins = corsRaw ? corsRaw.split(',').map((origin) => origin.trim()).filter(Boolean) : [];
-  for (const origin of corsOrigins) {
-    if (origin !== '*' && !/^https?:\/\/[^/\s]+$/.test(origin)) {
-      throw new ConfigError('TESSERA_CORS_ORIGINS', `"${origin}" is not an origin like https://studio.apollographql.com`);
-    }
-  }
-  return {
-    nodeEnv,
-    port: integer(env, 'PORT', 4000, 0, 65535),
-    databaseUrl: databaseUrl(env),
-    adminEmail,
-    adminPassword,
-    tokenPepper,
-    sessionTtlSeconds: integer(env, 'TESSERA_SESSION_TTL_SECONDS', 12 * 3600, 60, 30 * 24 * 3600),
-    loginMaxAttemptsPerAccount: integer(env, 'TESSERA_LOGIN_MAX_ATTEMPTS_PER_ACCOUNT', 5, 1, 1000),
-    loginMaxAttemptsPerAddress: integer(env, 'TESSERA_LOGIN_MAX_ATTEMPTS_PER_ADDRESS', 20, 1, 100000),
-    loginThrottleWindowSeconds: integer(env, 'TESSERA_LOGIN_THROTTLE_WINDOW_SECONDS', 15 * 60, 1, 24 * 3600),
-    corsOrigins,
-    explorer: explorer(env, nodeEnv),
-    trustProxy: integer(env, 'TESSERA_TRUST_PROXY', 0, 0, 10),
-    issuer: issuer(env),
-    refreshReuseGraceSeconds: integer(env, 'TESSERA_REFRESH_REUSE_GRACE_SECONDS', 10, 0, 300),
-    keycloakRealm: keycloakRealm(env),
-    tokenAuthMaxFailuresPerCredential: integer(env, 'TESSERA_TOKEN_AUTH_MAX_FAILURES_PER_CREDENTIAL', 10, 1, 1_000_000),
-    tokenAuthMaxFailuresPerAddress: integer(env, 'TESSERA_TOKEN_AUTH_MAX_FAILURES_PER_ADDRESS', 1000, 1, 1_000_000),
-    tokenAuthFailureWindowSeconds: integer(env, 'TESSERA_TOKEN_AUTH_FAILURE_WINDOW_SECONDS', 60, 1, 24 * 3600),
-    usageRetentionDays: integer(env, 'TESSERA_USAGE_RETENTION_DAYS', 90, 1, 3650),
-    usageBufferMax: integer(env, 'TESSERA_USAGE_BUFFER_MAX', 10_000, 100, 1_000_000),
-    usageFlushIntervalMs: integer(env, 'TESSERA_USAGE_FLUSH_INTERVAL_MS', 1000, 10, 60_000),
-    shutdownGraceMs: integer(env, 'TESSERA_SHUTDOWN_GRACE_SECONDS', 10, 0, 600) * 1000,
-    queryLimits: {
-      maxDepth: integer(env, 'TESSERA_MAX_QUERY_DEPTH', 10, 2, 50),
-      maxCost: integer(env, 'TESSERA_MAX_QUERY_COST', 10_000, 10, 10_000_000),
-      maxAliases: integer(env, 'TESSERA_MAX_ALIASES', 30, 0, 1000),
-      maxRootFields: integer(env, 'TESSERA_MAX_ROOT_FIELDS', 10, 1, 100),
-      maxTokens: integer(env, 'TESSERA_MAX_QUERY_TOKENS', 2000, 100, 100_000),
-    },
-    documentCache: {
-      maxEntries: integer(env, 'TESSERA_DOCUMENT_CACHE_ENTRIES', 1000, 1, 1_000_000),
-      maxCharacters: integer(env, 'TESSERA_DOCUMENT_CACHE_CHARACTERS', 1_000_000, 1000, 1_000_000_000),
-    },
-  };
+  const result = environment.safeParse(env);
+  if (result.success) return result.data;
+  const [issue] = result.error.issues;
+  throw new ConfigError(String(issue.path[0]), issue.message);
 }
 
 /** Loads `./.env` into process.env when present; variables already set win. */
