@@ -8,7 +8,12 @@ import { AppConfig } from './core/config/config';
 import { ResourceDeletion } from './core/lifecycle/resource-deletion';
 import { AccessTokenAuthenticator } from './modules/access-token/access-token.authenticator';
 import { AccessTokenKind } from './modules/access-token/access-token.entity';
-import { AccessTokenService } from './modules/access-token/access-token.service';
+import { AccessTokenIssuer } from './modules/access-token/access-token.issuer';
+import { AccessTokenQueryService } from './modules/access-token/services/access-token-query.service';
+import { CreateAccessTokenService } from './modules/access-token/services/create-access-token.service';
+import { DeleteAccessTokenService } from './modules/access-token/services/delete-access-token.service';
+import { RevokeAccessTokenService } from './modules/access-token/services/revoke-access-token.service';
+import { RotateAccessTokenService } from './modules/access-token/services/rotate-access-token.service';
 import { createTokenLookup } from './modules/access-token/token-lookup';
 import { GroupService } from './modules/group/group.service';
 import { MembershipService } from './modules/membership/membership.service';
@@ -34,18 +39,21 @@ export function createServices(db: DataSource, config: AppConfig, pepper: string
   const users = new UserService(audit, sessions);
   const memberships = new MembershipService(audit);
   const tokenPolicies = new TokenPolicyService(audit);
-  const accessTokens = new AccessTokenService(pepper, audit, sessions, tokenPolicies);
-  const refreshTokens = new RefreshTokenService(pepper, audit, accessTokens, new RefreshGrace(pepper, config.refreshReuseGraceSeconds));
-  accessTokens.registerKind(AccessTokenKind.CLIENT, refreshTokens);
+  const accessTokenIssuer = new AccessTokenIssuer(pepper);
+  const accessTokenCreation = new CreateAccessTokenService(accessTokenIssuer, audit, sessions, tokenPolicies);
+  const accessTokenRevocation = new RevokeAccessTokenService(audit);
+  const accessTokenDeletion = new DeleteAccessTokenService(audit);
+  const refreshTokens = new RefreshTokenService(pepper, audit, accessTokenIssuer, new RefreshGrace(pepper, config.refreshReuseGraceSeconds));
+  accessTokenCreation.registerKind(AccessTokenKind.CLIENT, refreshTokens);
   const lastUsed = new LastUsedTracker(db);
   const usageRecorder = new UsageRecorder(db, {
     maxBuffered: config.usageBufferMax,
     flushIntervalMs: config.usageFlushIntervalMs,
     retentionDays: config.usageRetentionDays,
   });
-  users.onDeactivation((tx, ctx, user) => accessTokens.revokeAllOfOwner(tx, ctx, user));
+  users.onDeactivation((tx, ctx, user) => accessTokenRevocation.revokeAllOfOwner(tx, ctx, user));
   users.onDeactivation((tx, ctx, user) => refreshTokens.revokeAllOfOwner(tx, ctx, user));
-  deletion.register((tx, _ctx, resources) => accessTokens.deleteForResources(tx, resources));
+  deletion.register((tx, _ctx, resources) => accessTokenDeletion.deleteForResources(tx, resources));
   deletion.register((tx, _ctx, resources) => memberships.deleteForResources(tx, resources));
   deletion.register((tx, _ctx, resources) =>
     tokenPolicies.deleteForOrganizations(tx, resources.filter((r) => r.type === ResourceType.ORGANIZATION).map((r) => r.id)),
@@ -56,7 +64,11 @@ export function createServices(db: DataSource, config: AppConfig, pepper: string
     users,
     memberships,
     tokenPolicies,
-    accessTokens,
+    accessTokenQueries: new AccessTokenQueryService(),
+    accessTokenCreation,
+    accessTokenRotation: new RotateAccessTokenService(accessTokenIssuer, audit, sessions, tokenPolicies),
+    accessTokenRevocation,
+    accessTokenDeletion,
     refreshTokens,
     oauthClients: new OAuthClientService(pepper, audit, refreshTokens),
     accessTokenAuthenticator: new AccessTokenAuthenticator(pepper, createTokenLookup(db), lastUsed),

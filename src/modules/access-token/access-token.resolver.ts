@@ -30,13 +30,13 @@ export class AccessTokenResolver {
   @RequireRole(Role.ADMIN, AccessTarget.ACCESS_TOKEN, 'id')
   @Query(() => AccessTokenEntity, { description: "One access token: the caller's own personal token, or a token of a resource the caller is ADMIN of." })
   accessToken(@Ctx() ctx: RequestContext, @Arg('id', () => ID, { description: 'The token id.' }) id: string): Promise<AccessTokenEntity> {
-    return ctx.services.accessTokens.get(ctx, id);
+    return ctx.services.accessTokenQueries.get(ctx, id);
   }
 
   @RequireRole(Role.ADMIN, AccessTarget.PLATFORM)
   @Query(() => AccessTokenConnection, { description: 'Every access token on the platform, newest first (platform admins).' })
   accessTokens(@Ctx() ctx: RequestContext, @Args() filter: AccessTokenFilterArgs, @Args() page: ConnectionArgs) {
-    return ctx.services.accessTokens.listAll(ctx, filter, page);
+    return ctx.services.accessTokenQueries.listAll(ctx, filter, page);
   }
 
   @Authenticated()
@@ -50,19 +50,19 @@ export class AccessTokenResolver {
     description: 'Creates an access token and returns its secret, the only time it is shown. Resource tokens (ADMINs of the resource) get a technical user with the token\'s role; personal tokens act as their owner. A signed-in caller must enter their password.',
   })
   createAccessToken(@Ctx() ctx: RequestContext, @Arg('input', () => CreateAccessTokenInput, { description: 'The token.' }) input: CreateAccessTokenInput): Promise<AccessTokenSecretPayload> {
-    return ctx.services.accessTokens.create(ctx, input);
+    return ctx.services.accessTokenCreation.create(ctx, input);
   }
 
   @RequireRole(Role.ADMIN, AccessTarget.ACCESS_TOKEN, 'input.id')
   @Mutation(() => AccessTokenPayload, { description: 'Revokes (temporarily disables) a token; it stops working at once. Revoking twice changes nothing.' })
   async revokeAccessToken(@Ctx() ctx: RequestContext, @Arg('input', () => RevokeAccessTokenInput, { description: 'The token and why.' }) input: RevokeAccessTokenInput): Promise<AccessTokenPayload> {
-    return { accessToken: await ctx.services.accessTokens.revoke(ctx, input.id, input.reason ?? null) };
+    return { accessToken: await ctx.services.accessTokenRevocation.revoke(ctx, input.id, input.reason ?? null) };
   }
 
   @RequireRole(Role.ADMIN, AccessTarget.ACCESS_TOKEN, 'input.id')
   @Mutation(() => AccessTokenPayload, { description: 'Undoes a revoke, if the token has not expired, was not rotated, its owner is active and (CLIENT tokens) its OAuth client exists. An access token may restore only what it may rotate, and only tokens that do not outlive it.' })
   async restoreAccessToken(@Ctx() ctx: RequestContext, @Arg('input', () => AccessTokenIdInput, { description: 'The token.' }) input: AccessTokenIdInput): Promise<AccessTokenPayload> {
-    return { accessToken: await ctx.services.accessTokens.restore(ctx, input.id) };
+    return { accessToken: await ctx.services.accessTokenRevocation.restore(ctx, input.id) };
   }
 
   @RequireRole(Role.ADMIN, AccessTarget.ACCESS_TOKEN, 'input.id')
@@ -70,13 +70,13 @@ export class AccessTokenResolver {
     description: 'Replaces a token\'s secret: a new token with the same settings, linked to the old one, which is revoked. Rotating an already rotated token revokes its whole chain (reuse detection). A signed-in caller must enter their password.',
   })
   rotateAccessToken(@Ctx() ctx: RequestContext, @Arg('input', () => RotateAccessTokenInput, { description: 'The token.' }) input: RotateAccessTokenInput): Promise<AccessTokenSecretPayload> {
-    return ctx.services.accessTokens.rotate(ctx, input.id, input.expiresAt, input.password);
+    return ctx.services.accessTokenRotation.rotate(ctx, input.id, input.expiresAt, input.password);
   }
 
   @RequireRole(Role.ADMIN, AccessTarget.ACCESS_TOKEN, 'input.id')
   @Mutation(() => DeletePayload, { description: 'Deletes a token for good, with its rotated predecessors and its technical user; the audit trail stays.' })
   async deleteAccessToken(@Ctx() ctx: RequestContext, @Arg('input', () => AccessTokenIdInput, { description: 'The token.' }) input: AccessTokenIdInput): Promise<DeletePayload> {
-    await ctx.services.accessTokens.delete(ctx, input.id);
+    await ctx.services.accessTokenDeletion.delete(ctx, input.id);
     return { deletedId: input.id };
   }
 
@@ -86,7 +86,7 @@ export class AccessTokenResolver {
     @Ctx() ctx: RequestContext,
     @Arg('input', () => DeleteAllAccessTokensInput, { nullable: true, description: 'Which kind; omit for all.' }) input?: DeleteAllAccessTokensInput,
   ): Promise<DeleteAllAccessTokensPayload> {
-    return { deletedCount: await ctx.services.accessTokens.deleteAllOwn(ctx, input?.kind) };
+    return { deletedCount: await ctx.services.accessTokenDeletion.deleteAllOwn(ctx, input?.kind) };
   }
 
   @FieldResolver(() => [String], { description: 'What the token may do.' })
@@ -126,7 +126,7 @@ export class AccessTokenResolver {
 export class ViewerAccessTokensResolver {
   @FieldResolver(() => AccessTokenConnection, { description: "The caller's own personal tokens, newest first." })
   accessTokens(@Ctx() ctx: RequestContext, @Args() filter: AccessTokenFilterArgs, @Args() page: ConnectionArgs) {
-    return ctx.services.accessTokens.listOwn(ctx, filter, page);
+    return ctx.services.accessTokenQueries.listOwn(ctx, filter, page);
   }
 }
 
@@ -134,7 +134,7 @@ export class ViewerAccessTokensResolver {
 export class OrganizationAccessTokensResolver {
   @FieldResolver(() => AccessTokenConnection, { description: 'Tokens bound to the organization itself, newest first (its ADMINs).' })
   accessTokens(@Ctx() ctx: RequestContext, @Root() organization: OrganizationEntity, @Args() filter: AccessTokenFilterArgs, @Args() page: ConnectionArgs) {
-    return ctx.services.accessTokens.listForResource(ctx, organizationPath(organization.id), filter, page);
+    return ctx.services.accessTokenQueries.listForResource(ctx, organizationPath(organization.id), filter, page);
   }
 }
 
@@ -142,7 +142,7 @@ export class OrganizationAccessTokensResolver {
 export class GroupAccessTokensResolver {
   @FieldResolver(() => AccessTokenConnection, { description: 'Tokens bound to the group, newest first (its ADMINs).' })
   accessTokens(@Ctx() ctx: RequestContext, @Root() group: GroupEntity, @Args() filter: AccessTokenFilterArgs, @Args() page: ConnectionArgs) {
-    return ctx.services.accessTokens.listForResource(ctx, groupPath(group), filter, page);
+    return ctx.services.accessTokenQueries.listForResource(ctx, groupPath(group), filter, page);
   }
 }
 
@@ -150,6 +150,6 @@ export class GroupAccessTokensResolver {
 export class ProjectAccessTokensResolver {
   @FieldResolver(() => AccessTokenConnection, { description: 'Tokens bound to the project, newest first (its ADMINs).' })
   accessTokens(@Ctx() ctx: RequestContext, @Root() project: ProjectEntity, @Args() filter: AccessTokenFilterArgs, @Args() page: ConnectionArgs) {
-    return ctx.services.accessTokens.listForResource(ctx, projectPath(project), filter, page);
+    return ctx.services.accessTokenQueries.listForResource(ctx, projectPath(project), filter, page);
   }
 }

@@ -5,15 +5,16 @@ import { AccessTokenLevel } from './access-token.entity';
  * The scopes an access token may carry: the catalogue, in one place. `api` and `read_api`
  * govern this GraphQL API; the others are for the services that introspect tokens.
  */
-export enum Scope {
-  API = API_SCOPE,
-  READ_API = READ_API_SCOPE,
-  READ_REPOSITORY = 'read_repository',
-  WRITE_REPOSITORY = 'write_repository',
-  UPLOAD = 'upload',
-  DOWNLOAD = 'download',
-  INTROSPECT = 'introspect',
-}
+export const Scope = {
+  API: API_SCOPE,
+  READ_API: READ_API_SCOPE,
+  READ_REPOSITORY: 'read_repository',
+  WRITE_REPOSITORY: 'write_repository',
+  UPLOAD: 'upload',
+  DOWNLOAD: 'download',
+  INTROSPECT: 'introspect',
+} as const;
+export type Scope = (typeof Scope)[keyof typeof Scope];
 
 export const SCOPE_DESCRIPTIONS: Record<Scope, string> = {
   [Scope.API]: 'Full read and write access to the API.',

@@ -7,7 +7,9 @@ import { forUpdate } from '../../core/database/transaction';
 import { badInput, notFound } from '../../core/errors/app-error';
 import { SECRET_PREFIXES, generateSecret, hashSecret, parseSecret, secretHint } from '../../core/secrets/secret-format';
 import { AccessTokenEntity, AccessTokenKind } from '../access-token/access-token.entity';
-import { ACCESS_TOKEN_PREFIXES, AccessTokenService, IssuedAccessToken, REVOKED_BY_OWNER_DEACTIVATION, REVOKED_BY_REFRESH_REUSE, TokenKindIssuer } from '../access-token/access-token.service';
+import { ACCESS_TOKEN_PREFIXES, AccessTokenIssuer, IssuedAccessToken } from '../access-token/access-token.issuer';
+import { REVOKED_BY_OWNER_DEACTIVATION, REVOKED_BY_REFRESH_REUSE } from '../access-token/access-token.records';
+import { TokenKindIssuer } from '../access-token/services/create-access-token.service';
 import { CreateAccessTokenInput } from '../access-token/dto/create-access-token.input';
 import { OAuthClientEntity } from '../oauth-client/oauth-client.entity';
 import { UserEntity, isUserUsable } from '../user/user.entity';
@@ -46,7 +48,7 @@ export class RefreshTokenService implements TokenKindIssuer {
   constructor(
     private readonly pepper: string,
     private readonly audit: AuditService,
-    private readonly accessTokens: AccessTokenService,
+    private readonly accessTokens: AccessTokenIssuer,
     /** The reuse grace period: replays of a just-spent refresh token answer its successor pair. */
     readonly grace: RefreshGrace,
   ) {}

@@ -1,0 +1,51 @@
+import { EntityManager, In } from 'typeorm';
+import { Caller, RequestContext } from '../../core/context/request-context';
+import { forUpdate } from '../../core/database/transaction';
+import { badInput, notFound } from '../../core/errors/app-error';
+import { MembershipEntity } from '../membership/membership.entity';
+import { SessionService } from '../session/session.service';
+import { UserEntity, UserKind } from '../user/user.entity';
+import { AccessTokenEntity, AccessTokenLevel, tokenScopes } from './access-token.entity';
+import { MintingToken } from './access-token.policy';
+
+/** Why the system (not a person) revoked a token; such tokens are never restored. */
+export const REVOKED_BY_ROTATION = 'rotated';
+export const REVOKED_BY_OWNER_DEACTIVATION = 'owner deactivated';
+export const REVOKED_BY_REUSE = 'rotated token reused: chain revoked';
+export const REVOKED_BY_REFRESH_REUSE = 'refresh token reused: family revoked';
+
+/** The token, row-locked until the transaction ends, so concurrent revokes and rotations of it take turns. */
+export async function lockAccessToken(tx: EntityManager, id: string): Promise<AccessTokenEntity> {
+  const token = await forUpdate(tx.createQueryBuilder(AccessTokenEntity, 'token')).where('token.id = :id', { id }).getOne();
+  if (!token) throw notFound('Access token');
+  return token;
+}
+
+/** The limits a token-authenticated caller passes on: its own token's scopes and expiry; null for a session. */
+export async function mintingTokenOf(ctx: RequestContext, caller: Caller): Promise<MintingToken | null> {
+  if (!caller.accessTokenId) return null;
+  const own = await ctx.db.manager.findOneOrFail(AccessTokenEntity, { where: { id: caller.accessTokenId } });
+  return { scopes: tokenScopes(own), expiresAt: own.expiresAt };
+}
+
+/**
+ * A signed-in session re-enters its password before it is handed a secret (create, rotate), so a
+ * stolen session cookie alone cannot mint one; token callers are bound by their token's limits instead.
+ */
+export async function reenterPassword(sessions: SessionService, ctx: RequestContext, caller: Caller, password: string | undefined, action: 'create' | 'rotate'): Promise<void> {
+  if (!password) throw badInput('input.password', `enter your current password to ${action} a token`, 'isNotEmpty');
+  await sessions.verifyPasswordThrottled(ctx, caller.user, password, 'input.password');
+}
+
+/** Deletes tokens, then their technical users that no remaining token uses (memberships go with them). */
+export async function deleteAccessTokens(tx: EntityManager, tokens: AccessTokenEntity[]): Promise<void> {
+  if (!tokens.length) return;
+  await tx.delete(AccessTokenEntity, { id: In(tokens.map((t) => t.id)) });
+  const owners = [...new Set(tokens.filter((t) => t.level !== AccessTokenLevel.PERSONAL).map((t) => t.ownerId))];
+  for (const ownerId of owners) {
+    if (!(await tx.exists(AccessTokenEntity, { where: { ownerId } }))) {
+      await tx.delete(MembershipEntity, { userId: ownerId });
+      await tx.delete(UserEntity, { id: ownerId, kind: UserKind.TECHNICAL });
+    }
+  }
+}

@@ -1,0 +1,67 @@
+import { EntityManager, IsNull } from 'typeorm';
+import { AuditService } from '../../../core/audit/audit.service';
+import { RequestContext, requireCaller } from '../../../core/context/request-context';
+import { conflict } from '../../../core/errors/app-error';
+import { RefreshTokenEntity } from '../../refresh-token/refresh-token.entity';
+import { UserEntity } from '../../user/user.entity';
+import { AccessTokenEntity, AccessTokenKind, tokenScopes } from '../access-token.entity';
+import { checkReissue } from '../access-token.policy';
+import { REVOKED_BY_OWNER_DEACTIVATION, REVOKED_BY_REFRESH_REUSE, REVOKED_BY_REUSE, lockAccessToken, mintingTokenOf } from '../access-token.records';
+import { AccessTokenStatus, accessTokenStatus } from '../access-token.status';
+
+/** Revocation (temporarily disabling a token) and its undo, and the revocations the system makes. */
+export class RevokeAccessTokenService {
+  constructor(private readonly audit: AuditService) {}
+
+  /** Temporarily disables a token; revoking a revoked token changes nothing. */
+  async revoke(ctx: RequestContext, id: string, reason: string | null): Promise<AccessTokenEntity> {
+    return ctx.transaction(async (tx) => {
+      const token = await lockAccessToken(tx, id);
+      if (token.revokedAt) return token;
+      Object.assign(token, { revokedAt: new Date(), revokedById: ctx.caller?.user.id ?? null, revocationReason: reason?.trim() || null });
+      await tx.save(token);
+      await this.audit.record(tx, ctx, { action: 'revokeAccessToken', targetType: 'AccessToken', targetId: id, organizationId: token.organizationId, detail: { reason: token.revocationReason } });
+      return token;
+    });
+  }
+
+  /**
+   * Re-enables a revoked token that has not expired, was not rotated, and whose owner (and, for a
+   * CLIENT token, OAuth client) still exists and is active, within the caller's limits as rotation.
+   */
+  async restore(ctx: RequestContext, id: string): Promise<AccessTokenEntity> {
+    const minting = await mintingTokenOf(ctx, requireCaller(ctx));
+    return ctx.transaction(async (tx) => {
+      const token = await lockAccessToken(tx, id);
+      checkReissue('restore', token.level, tokenScopes(token), minting, token.expiresAt);
+      if (!token.revokedAt) return token;
+      if (token.replacedByTokenId) throw conflict('A rotated token cannot be restored; its successor replaces it');
+      if (token.revocationReason === REVOKED_BY_OWNER_DEACTIVATION || token.revocationReason === REVOKED_BY_REUSE || token.revocationReason === REVOKED_BY_REFRESH_REUSE) {
+        throw conflict(`A token revoked because "${token.revocationReason}" stays revoked; create a new one`);
+      }
+      const owner = await tx.findOneOrFail(UserEntity, { where: { id: token.ownerId } });
+      const status = accessTokenStatus({ ...token, revokedAt: null }, owner);
+      if (status === AccessTokenStatus.EXPIRED) throw conflict('The token has expired; create a new one');
+      if (status === AccessTokenStatus.OWNER_INACTIVE) throw conflict("The token's owner is inactive");
+      if (token.kind === AccessTokenKind.CLIENT && !(await this.hasOAuthClient(tx, token))) throw conflict('The OAuth client of this CLIENT token was deleted; create a new token');
+      Object.assign(token, { revokedAt: null, revokedById: null, revocationReason: null });
+      await tx.save(token);
+      await this.audit.record(tx, ctx, { action: 'restoreAccessToken', targetType: 'AccessToken', targetId: id, organizationId: token.organizationId });
+      return token;
+    });
+  }
+
+  /** Revokes every active personal token of a deactivated user (reactivation does not restore them). */
+  async revokeAllOfOwner(tx: EntityManager, ctx: RequestContext, user: UserEntity): Promise<void> {
+    await tx.update(
+      AccessTokenEntity,
+      { ownerId: user.id, revokedAt: IsNull() },
+      { revokedAt: new Date(), revokedById: ctx.caller?.user.id ?? null, revocationReason: REVOKED_BY_OWNER_DEACTIVATION },
+    );
+  }
+
+  /** Whether a CLIENT token's OAuth client still exists (deleting a client deletes its refresh tokens). */
+  private hasOAuthClient(tx: EntityManager, token: AccessTokenEntity): Promise<boolean> {
+    return tx.exists(RefreshTokenEntity, { where: { accessTokenId: token.id } });
+  }
+}

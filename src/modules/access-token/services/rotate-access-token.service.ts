@@ -1,0 +1,99 @@
+import { EntityManager, In } from 'typeorm';
+import { AuditService } from '../../../core/audit/audit.service';
+import { RequestContext, requireCaller } from '../../../core/context/request-context';
+import { AppError, ErrorCode, conflict } from '../../../core/errors/app-error';
+import { SessionService } from '../../session/session.service';
+import { TokenPolicyService } from '../../token-policy/token-policy.service';
+import { UserEntity } from '../../user/user.entity';
+import { AccessTokenEntity, AccessTokenKind, tokenScopes } from '../access-token.entity';
+import { AccessTokenIssuer, IssuedAccessToken } from '../access-token.issuer';
+import { checkReissue, checkScopesStillAllowed, resolveRotationExpiry } from '../access-token.policy';
+import { REVOKED_BY_REUSE, REVOKED_BY_ROTATION, lockAccessToken, mintingTokenOf, reenterPassword } from '../access-token.records';
+import { AccessTokenStatus, accessTokenStatus } from '../access-token.status';
+
+/**
+ * Rotation: a new secret with the same settings replaces the old token, which is revoked and
+ * linked to it. Rotating a token that was already rotated is reuse of a stale secret: the whole
+ * chain is revoked (GitLab's and RFC 9700's reuse detection).
+ */
+export class RotateAccessTokenService {
+  constructor(
+    private readonly issuer: AccessTokenIssuer,
+    private readonly audit: AuditService,
+    private readonly sessions: SessionService,
+    private readonly policies: TokenPolicyService,
+  ) {}
+
+  async rotate(ctx: RequestContext, id: string, requestedExpiry: Date | null | undefined, password: string | undefined): Promise<IssuedAccessToken> {
+    const caller = requireCaller(ctx);
+    const minting = await mintingTokenOf(ctx, caller);
+    if (!minting) await reenterPassword(this.sessions, ctx, caller, password, 'rotate');
+    const outcome = await ctx.transaction(async (tx) => {
+      const token = await lockAccessToken(tx, id);
+      if (token.kind === AccessTokenKind.CLIENT) throw conflict('A CLIENT token is renewed by its OAuth client at POST /oauth/token, not rotated');
+      checkReissue('rotate', token.level, tokenScopes(token), minting);
+      if (token.replacedByTokenId) {
+        const revoked = await this.revokeChain(tx, ctx, token);
+        return { reused: true as const, revoked };
+      }
+      const owner = await tx.findOneOrFail(UserEntity, { where: { id: token.ownerId } });
+      const status = accessTokenStatus(token, owner);
+      if (status !== AccessTokenStatus.ACTIVE) throw conflict(`Only active tokens can be rotated (this one is ${status})`);
+      const policy = token.organizationId ? await this.policies.find(tx, token.organizationId) : null;
+      checkScopesStillAllowed(tokenScopes(token), policy);
+      const expiresAt = resolveRotationExpiry(token, requestedExpiry, policy, minting);
+      const issued = await this.issuer.insert(tx, {
+        level: token.level,
+        kind: token.kind,
+        name: token.name,
+        description: token.description,
+        scopeList: token.scopeList,
+        role: token.role,
+        resourceType: token.resourceType,
+        resourceId: token.resourceId,
+        organizationId: token.organizationId,
+        ownerId: token.ownerId,
+        createdById: ctx.caller?.user.id ?? null,
+        expiresAt,
+        previousTokenId: token.id,
+      });
+      Object.assign(token, { revokedAt: new Date(), revokedById: ctx.caller?.user.id ?? null, revocationReason: REVOKED_BY_ROTATION, replacedByTokenId: issued.accessToken.id });
+      await tx.save(token);
+      await this.audit.record(tx, ctx, {
+        action: 'rotateAccessToken',
+        targetType: 'AccessToken',
+        targetId: issued.accessToken.id,
+        organizationId: token.organizationId,
+        detail: { previousTokenId: token.id },
+      });
+      return { reused: false as const, issued };
+    });
+    if (outcome.reused) {
+      throw new AppError(ErrorCode.CONFLICT, `This token was already rotated; reuse detected, ${outcome.revoked} token(s) of its chain revoked`);
+    }
+    return outcome.issued;
+  }
+
+  /** Revokes every still-active token of a rotation chain, both directions; returns how many. */
+  private async revokeChain(tx: EntityManager, ctx: RequestContext, token: AccessTokenEntity): Promise<number> {
+    const chain = new Map<string, AccessTokenEntity>([[token.id, token]]);
+    const pending = [token];
+    while (pending.length) {
+      const current = pending.pop()!;
+      for (const id of [current.previousTokenId, current.replacedByTokenId]) {
+        if (!id || chain.has(id)) continue;
+        const linked = await tx.findOne(AccessTokenEntity, { where: { id } });
+        if (linked) {
+          chain.set(id, linked);
+          pending.push(linked);
+        }
+      }
+    }
+    const active = [...chain.values()].filter((t) => !t.revokedAt).map((t) => t.id);
+    if (active.length) {
+      await tx.update(AccessTokenEntity, { id: In(active) }, { revokedAt: new Date(), revokedById: ctx.caller?.user.id ?? null, revocationReason: REVOKED_BY_REUSE });
+    }
+    await this.audit.record(tx, ctx, { action: 'rotateAccessToken', targetType: 'AccessToken', targetId: token.id, organizationId: token.organizationId, detail: { reuseDetected: true, revoked: active } });
+    return active.length;
+  }
+}
