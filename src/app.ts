@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
+import { ApolloServer } from '@apollo/server';
 import {
   ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginInlineTraceDisabled,
@@ -11,7 +11,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
 import express, { NextFunction, Request, Response } from 'express';
 import { IncomingMessage, RequestListener } from 'node:http';
-import { GraphQLSchema } from 'graphql';
+import { GraphQLError, GraphQLSchema } from 'graphql';
 import { DataSource } from 'typeorm';
 import { AuditContext } from './core/audit/audit.service';
 import { BearerAuthenticator } from './core/auth/bearer';
@@ -21,11 +21,14 @@ import { clientAddressOf } from './core/http/client-address';
 import { graphiqlExplorer } from './core/http/explorer';
 import { RequestContext } from './core/context/request-context';
 import { createTransactionRunner } from './core/database/transaction';
-import { formatError, isExpectedError } from './core/errors/format-error';
+import { formatError } from './core/errors/format-error';
 import { DocumentCache } from './core/graphql/document-cache';
 import { queryLimitsPlugin } from './core/graphql/query-limits';
-import { logger } from './core/logging/logger';
-import { Metrics } from './core/observability/metrics';
+import { describeError, logger } from './core/logging/logger';
+import { poolStatsOf } from './core/observability/db-pool';
+import { graphqlObservation } from './core/observability/graphql-plugin';
+import { TesseraMetrics } from './core/observability/metrics';
+import { CallerNote, noteCaller, noteOutcome, recordOf, shareRecord, startRecord } from './core/observability/request-record';
 import { SECRET_PREFIXES } from './core/secrets/secret-format';
 import { createLoaders } from './loaders';
 import { ACCESS_TOKEN_PREFIXES } from './modules/access-token/access-token.issuer';
@@ -43,45 +46,39 @@ function requestIdOf(req: IncomingMessage): string {
   return typeof given === 'string' && REQUEST_ID_PATTERN.test(given) ? given : randomUUID();
 }
 
-/** Logs unexpected errors with the request id, puts that id on the masked error the client sees, and counts error codes. */
-const errorReporting = (countError: (labels: Record<string, string>) => void): ApolloServerPlugin<RequestContext> => ({
-  async requestDidStart() {
-    return {
-      async didEncounterErrors({ contextValue, errors }) {
-        for (const error of errors) {
-          if (!isExpectedError(error)) {
-            logger.error('unexpected error', { requestId: contextValue.requestId, path: error.path, error: error.originalError?.stack ?? error.message });
-          }
-        }
-      },
-      async willSendResponse({ contextValue, response }) {
-        if (response.body.kind !== 'single') return;
-        for (const error of response.body.singleResult.errors ?? []) {
-          countError({ code: String(error.extensions?.code ?? 'UNKNOWN') });
-          if (error.extensions?.code === 'INTERNAL_SERVER_ERROR') (error.extensions as Record<string, unknown>).requestId = contextValue.requestId;
-        }
-      },
-    };
-  },
-});
+/** The route name of an Express request, for the access line and the metrics (never the raw path: bounded labels). */
+function routeOf(url: string | undefined): string {
+  const path = (url ?? '/').split('?')[0];
+  if (path.startsWith('/graphql')) return 'graphql';
+  if (path.startsWith('/explorer/')) return 'explorer';
+  return ['/healthz', '/readyz', '/metrics'].includes(path) ? path.slice(1) : 'other';
+}
+
+/** What the access line says of a GraphQL caller: ids only. */
+const callerNote = (caller: RequestContext['caller']): CallerNote =>
+  !caller
+    ? { kind: 'anonymous' }
+    : caller.sessionId
+      ? { kind: 'session', userId: caller.user.id, tokenId: caller.sessionId }
+      : { kind: 'access_token', userId: caller.user.id, tokenId: caller.accessTokenId ?? undefined };
 
 export interface TesseraApp {
   /** The request listener for node:http: introspection on its lean path, everything else through Express. */
   handler: RequestListener;
   apollo: ApolloServer<RequestContext>;
+  /** This server's Prometheus registry; GET /metrics on the main port unless TESSERA_METRICS_PORT is set. */
+  metrics: TesseraMetrics;
 }
 
 /** The HTTP surface on one port: /graphql, /healthz, /readyz and /metrics through Express, and /oauth/introspect, /oauth/token and /oauth/revoke. */
 export async function createApp(config: AppConfig, db: DataSource, schema: GraphQLSchema, services: Services): Promise<TesseraApp> {
-  const metrics = new Metrics();
-  const countRequest = metrics.counter('tessera_http_requests_total', 'HTTP requests by route and status.');
-  const countError = metrics.counter('tessera_graphql_errors_total', 'GraphQL errors sent, by extensions.code.');
-  metrics.gauge('tessera_token_usage_buffered', 'Distinct token uses waiting to be written.', () => services.usageRecorder.buffered);
-  metrics.gauge('tessera_token_usage_dropped_total', 'Token uses lost (buffer full or failed writes).', () => services.usageRecorder.dropped);
-  metrics.gauge('process_resident_memory_bytes', 'Resident memory of this process.', () => process.memoryUsage.rss());
   const documentCache = new DocumentCache(config.documentCache.maxEntries, config.documentCache.maxCharacters);
-  metrics.gauge('tessera_graphql_document_cache_entries', 'Parsed GraphQL documents kept for reuse.', () => documentCache.size);
-  metrics.gauge('tessera_graphql_document_cache_characters', 'Query characters of the parsed GraphQL documents kept.', () => documentCache.characters);
+  const metrics = new TesseraMetrics({
+    usage: services.usageRecorder,
+    documentCache,
+    pool: poolStatsOf(db),
+    throttleRejections: () => services.tokenAuthFailures.rejections,
+  });
   const apollo = new ApolloServer<RequestContext>({
     schema,
     formatError,
@@ -100,7 +97,7 @@ export async function createApp(config: AppConfig, db: DataSource, schema: Graph
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
-      errorReporting(countError),
+      graphqlObservation(metrics),
       queryLimitsPlugin(config.queryLimits),
       tokenUsagePlugin(services.usageRecorder),
       config.explorer === 'sandbox' ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }) : ApolloServerPluginLandingPageDisabled(),
@@ -118,24 +115,31 @@ export async function createApp(config: AppConfig, db: DataSource, schema: Graph
   );
   const transaction = createTransactionRunner(db);
   // Refused well-formed bearer tokens are audited too (the per-address throttle bounds how many).
-  const authenticate = (authorization: string | undefined, audit: AuditContext) =>
-    bearer.authenticate(authorization, audit.clientAddress, (prefix) =>
-      services.audit.recordRefusal(audit, { action: 'authenticate', detail: { tokenPrefix: prefix } }, ErrorCode.UNAUTHENTICATED),
-    );
+  // Refused bearers fail context creation, which Apollo's plugins never see: their code is counted here.
+  const authenticate = async (req: IncomingMessage, audit: AuditContext) => {
+    try {
+      const caller = await bearer.authenticate(req.headers.authorization, audit.clientAddress, (prefix) =>
+        services.audit.recordRefusal(audit, { action: 'authenticate', detail: { tokenPrefix: prefix } }, ErrorCode.UNAUTHENTICATED),
+      );
+      noteCaller(req, callerNote(caller));
+      return caller;
+    } catch (error) {
+      const code = error instanceof GraphQLError ? String(error.extensions.code) : 'INTERNAL_SERVER_ERROR';
+      metrics.graphqlErrors.inc({ code });
+      noteOutcome(req, code);
+      throw error;
+    }
+  };
 
   const clientAddress = (req: IncomingMessage) => clientAddressOf(req, config.trustProxy);
   const app = express();
   app.disable('x-powered-by');
   app.use((req, res, next) => {
-    const requestId = requestIdOf(req);
-    res.locals.requestId = requestId;
-    res.setHeader('x-request-id', requestId);
+    res.locals.requestId = recordOf(req)!.requestId;
     next();
   });
 
-  app.get('/metrics', (_req, res) => {
-    res.type('text/plain; version=0.0.4').send(metrics.render());
-  });
+  if (config.metricsPort === undefined) app.get('/metrics', metrics.listener);
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -162,31 +166,34 @@ export async function createApp(config: AppConfig, db: DataSource, schema: Graph
     },
     express.json({ limit: '100kb' }),
     expressMiddleware(apollo, {
-      context: async ({ req, res }): Promise<RequestContext> => {
-        const requestId = res.locals.requestId as string;
-        const address = clientAddress(req);
-        return {
+      context: async ({ req }): Promise<RequestContext> => {
+        const record = recordOf(req)!;
+        const { requestId, clientAddress: address } = record;
+        const ctx: RequestContext = {
           requestId,
           clientAddress: address,
-          caller: await authenticate(req.header('authorization'), { requestId, clientAddress: address, caller: null, db }),
+          caller: await authenticate(req, { requestId, clientAddress: address, caller: null, db }),
           db,
           config,
           services,
           loaders: createLoaders(db),
           transaction,
         };
+        shareRecord(ctx, record);
+        return ctx;
       },
     }),
   );
   app.use((error: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
     const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
-    if (status === 500) logger.error('unexpected error', { requestId: res.locals.requestId, error: error.stack ?? error.message });
+    if (status === 500) logger.error({ requestId: res.locals.requestId, error: describeError(error) }, 'unexpected error');
     res.status(status).json({ error: status === 500 ? 'server_error' : 'invalid_request', requestId: res.locals.requestId });
   });
   const oauthContext = (req: IncomingMessage): RequestContext => {
+    const record = recordOf(req)!;
     return {
-      requestId: requestIdOf(req),
-      clientAddress: clientAddress(req),
+      requestId: record.requestId,
+      clientAddress: record.clientAddress,
       caller: null,
       db,
       config,
@@ -203,7 +210,7 @@ export async function createApp(config: AppConfig, db: DataSource, schema: Graph
     introspectRefreshToken: (req, secret) => services.refreshTokens.introspect(oauthContext(req), secret),
     clientIdOf: (req, accessTokenId) => services.refreshTokens.clientIdOf(oauthContext(req), accessTokenId),
     clientAddress,
-    countResult: metrics.counter('tessera_introspections_total', 'Introspection answers by result (active, inactive, refused).'),
+    countResult: (labels) => metrics.introspections.inc(labels),
   });
   // The OAuth endpoints of RFC 6749 §6 and RFC 7009, on the same lean path as introspection.
   const oauthEndpoints: Record<string, { route: string; handle: RequestListener }> = {
@@ -213,15 +220,16 @@ export async function createApp(config: AppConfig, db: DataSource, schema: Graph
   };
   const routeOAuth = createOAuthRouter(config, oauthEndpoints);
   const handler: RequestListener = (req, res) => {
-    let route = 'other';
-    res.on('finish', () => countRequest({ route, status: String(res.statusCode) }));
+    const requestId = requestIdOf(req);
+    res.setHeader('x-request-id', requestId);
+    const record = startRecord(req, res, { requestId, route: 'other', clientAddress: clientAddress(req) }, (done, status, seconds) => metrics.observeRequest(done, status, seconds));
     const oauthRoute = routeOAuth(req, res);
     if (oauthRoute) {
-      route = oauthRoute;
+      record.route = oauthRoute;
       return;
     }
-    if (req.url?.startsWith('/graphql')) route = 'graphql';
+    record.route = routeOf(req.url);
     app(req, res);
   };
-  return { handler, apollo };
+  return { handler, apollo, metrics };
 }

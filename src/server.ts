@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { mkdirSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { Server, createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
 import { DataSource, Logger } from 'typeorm';
@@ -8,6 +8,7 @@ import { createApp } from './app';
 import { AppConfig, isMysqlUrl } from './core/config/config';
 import { createDataSource } from './database/data-source';
 import { drainable } from './core/http/drain';
+import { configureLogging } from './core/logging/logger';
 import { resolveTokenPepper } from './core/secrets/pepper';
 import { bootstrapAdmin } from './modules/user/bootstrap-admin';
 import { buildTesseraSchema } from './schema';
@@ -16,6 +17,8 @@ import { Services, createServices } from './services';
 export interface RunningServer {
   url: string;
   port: number;
+  /** GET /metrics on TESSERA_METRICS_PORT, when set. */
+  metricsUrl?: string;
   db: DataSource;
   services: Services;
   /**
@@ -32,30 +35,49 @@ export interface StartOptions {
   print?: (line: string) => void;
 }
 
-/** Opens the database, applies pending migrations, bootstraps the first admin and listens on PORT. */
+const listen = (server: Server, port: number): Promise<number> =>
+  new Promise<number>((resolve, reject) => server.listen(port, () => resolve((server.address() as AddressInfo).port)).on('error', reject));
+
+/**
+ * Opens the database, applies pending migrations, bootstraps the first admin and listens on PORT
+ * (and on TESSERA_METRICS_PORT for /metrics). The process logger takes this server's level and format.
+ */
 export async function startServer(config: AppConfig, options: StartOptions = {}): Promise<RunningServer> {
+  configureLogging({ level: config.logLevel, format: config.logFormat, nodeEnv: config.nodeEnv });
   const pepper = resolveTokenPepper(config);
   if (!isMysqlUrl(config.databaseUrl) && config.databaseUrl !== ':memory:') mkdirSync(dirname(config.databaseUrl), { recursive: true });
   const db = createDataSource(config.databaseUrl, { logger: options.sqlLogger });
   await db.initialize();
+  let metricsServer: Server | null = null;
   try {
     await db.runMigrations({ transaction: 'each' });
     await bootstrapAdmin(db, config, options.print ?? ((line) => process.stdout.write(`${line}\n`)));
     const services = createServices(db, config, pepper);
     services.usageRecorder.start();
     const stopGraceSweep = services.refreshTokens.grace.startSweep(db);
-    const { handler, apollo } = await createApp(config, db, await buildTesseraSchema(), services);
+    const { handler, apollo, metrics } = await createApp(config, db, await buildTesseraSchema(), services);
     const requests = drainable(handler);
     const server = createServer(requests.listener);
-    await new Promise<void>((resolve, reject) => server.listen(config.port, resolve).on('error', reject));
-    const port = (server.address() as AddressInfo).port;
+    // Only GET /metrics there; anything else is 404.
+    metricsServer =
+      config.metricsPort === undefined
+        ? null
+        : createServer((req, res) => (req.method === 'GET' && req.url?.split('?')[0] === '/metrics' ? metrics.listener(req, res) : res.writeHead(404).end()));
+    const metricsPort = metricsServer ? await listen(metricsServer, config.metricsPort!) : undefined;
+    const port = await listen(server, config.port);
     return {
       url: `http://127.0.0.1:${port}`,
       port,
+      ...(metricsPort !== undefined ? { metricsUrl: `http://127.0.0.1:${metricsPort}/metrics` } : {}),
       db,
       services,
       stop: async () => {
         await requests.drain(server, config.shutdownGraceMs);
+        if (metricsServer) {
+          const closed = new Promise<void>((resolve) => metricsServer!.close(() => resolve()));
+          metricsServer.closeAllConnections();
+          await closed;
+        }
         await apollo.stop();
         stopGraceSweep();
         await services.usageRecorder.stop();
@@ -64,6 +86,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       },
     };
   } catch (error) {
+    metricsServer?.close();
     await db.destroy();
     throw error;
   }

@@ -60,6 +60,8 @@ export async function startTestServer(options: { env?: Record<string, string>; s
     TESSERA_ADMIN_PASSWORD: ADMIN_PASSWORD,
     TESSERA_TOKEN_PEPPER: TEST_PEPPER,
     TESSERA_LOGIN_MAX_ATTEMPTS_PER_ADDRESS: '1000',
+    // Warnings and errors show in test output; access lines would drown them.
+    TESSERA_LOG_LEVEL: 'warn',
     ...options.env,
   });
   const server = await startServer(config, { sqlLogger: options.sqlLogger, print: () => undefined });

@@ -40,7 +40,7 @@ export class AuditService {
     try {
       await ctx.db.manager.insert(AuditEventEntity, this.row(ctx, named, AuditOutcome.DENIED, reason));
     } catch (error) {
-      logger.error('audit write failed', { requestId: ctx.requestId, action: entry.action, error: String(error) });
+      logger.error({ requestId: ctx.requestId, action: entry.action, error: String(error) }, 'audit write failed');
     }
   }
 

@@ -16,6 +16,8 @@ const fingerprint = (credential: string): string => createHash('sha256').update(
 export class CredentialThrottle {
   private readonly byCredential: FailureThrottle;
   private readonly byAddress: FailureThrottle;
+  /** Refusals answered with a wait (429) since start, for the metrics. */
+  rejections = 0;
 
   constructor(store: ThrottleStore, config: Pick<AppConfig, 'tokenAuthMaxFailuresPerCredential' | 'tokenAuthMaxFailuresPerAddress' | 'tokenAuthFailureWindowSeconds'>) {
     this.byCredential = new FailureThrottle(store, 'token-auth-credential', config.tokenAuthMaxFailuresPerCredential, config.tokenAuthFailureWindowSeconds);
@@ -30,7 +32,10 @@ export class CredentialThrottle {
   async refused(credential: string, address: string | null): Promise<number> {
     const key = fingerprint(credential);
     const wait = Math.max(await this.byCredential.retryAfter(key), await this.byAddress.retryAfter(address));
-    if (wait > 0) return wait;
+    if (wait > 0) {
+      this.rejections += 1;
+      return wait;
+    }
     await Promise.all([this.byCredential.recordFailure(key), this.byAddress.recordFailure(address)]);
     return 0;
   }

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
+import { LOG_FORMATS, LOG_LEVELS, LogFormat, LogLevel } from '../logging/logger';
 
 /** A configuration value that cannot be used; reported as one line naming the variable. */
 export class ConfigError extends Error {
@@ -64,6 +65,12 @@ export interface AppConfig {
   queryLimits: { maxDepth: number; maxCost: number; maxAliases: number; maxRootFields: number; maxTokens: number };
   /** Parsed and validated GraphQL documents kept for reuse: at most this many, of at most this many query characters in all. */
   documentCache: { maxEntries: number; maxCharacters: number };
+  /** Log lines below this level are not written. */
+  logLevel: LogLevel;
+  /** TESSERA_LOG_FORMAT; unset: pretty in development on a terminal, JSON otherwise. */
+  logFormat?: LogFormat;
+  /** When set, GET /metrics is served on this port only (the main port answers 404), so it need not face the internet. */
+  metricsPort?: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -75,17 +82,20 @@ export const DEFAULT_DATABASE_URL = './data/tessera.sqlite';
 const unsetWhenEmpty = <T extends z.ZodType>(schema: T) => z.preprocess((raw) => (raw === '' ? undefined : raw), schema);
 const unsetWhenBlank = <T extends z.ZodType>(schema: T) => z.preprocess((raw) => (typeof raw === 'string' && raw.trim() === '' ? undefined : raw), schema);
 
+/** A whole number within [min, max]. */
+const wholeNumber = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\s*\d+\s*$/, { error: (issue) => `must be a whole number (got "${String(issue.input)}")` })
+    .transform(Number)
+    // Also catches Infinity (hundreds of digits), as a value out of range.
+    .pipe(z.number({ error: (issue) => `must be between ${min} and ${max} (got ${String(issue.input)})` }).min(min).max(max));
+
 /** A whole number within [min, max]; the default when unset. */
-const integer = (fallback: number, min: number, max: number) =>
-  unsetWhenEmpty(
-    z
-      .string()
-      .regex(/^\s*\d+\s*$/, { error: (issue) => `must be a whole number (got "${String(issue.input)}")` })
-      .transform(Number)
-      // Also catches Infinity (hundreds of digits), as a value out of range.
-      .pipe(z.number({ error: (issue) => `must be between ${min} and ${max} (got ${String(issue.input)})` }).min(min).max(max))
-      .default(fallback),
-  );
+const integer = (fallback: number, min: number, max: number) => unsetWhenEmpty(wholeNumber(min, max).default(fallback));
+
+/** A whole number within [min, max]; undefined when unset. */
+const optionalInteger = (min: number, max: number) => unsetWhenEmpty(wholeNumber(min, max).optional());
 
 /** One of `values` after trimming (and lower-casing when `caseless`); the error echoes the value as given. */
 const choice = <const T extends string>(values: readonly T[], expected: string, caseless: boolean) => {
@@ -180,6 +190,9 @@ const environment = z
     TESSERA_MAX_QUERY_TOKENS: integer(2000, 100, 100_000),
     TESSERA_DOCUMENT_CACHE_ENTRIES: integer(1000, 1, 1_000_000),
     TESSERA_DOCUMENT_CACHE_CHARACTERS: integer(1_000_000, 1000, 1_000_000_000),
+    TESSERA_LOG_LEVEL: unsetWhenBlank(choice(LOG_LEVELS, 'fatal, error, warn, info, debug, trace or silent', true).default('info')),
+    TESSERA_LOG_FORMAT: unsetWhenBlank(choice(LOG_FORMATS, 'json or pretty', true).optional()),
+    TESSERA_METRICS_PORT: optionalInteger(0, 65535),
   })
   .transform(
     (env): AppConfig => ({
@@ -215,6 +228,9 @@ const environment = z
         maxTokens: env.TESSERA_MAX_QUERY_TOKENS,
       },
       documentCache: { maxEntries: env.TESSERA_DOCUMENT_CACHE_ENTRIES, maxCharacters: env.TESSERA_DOCUMENT_CACHE_CHARACTERS },
+      logLevel: env.TESSERA_LOG_LEVEL,
+      logFormat: env.TESSERA_LOG_FORMAT,
+      metricsPort: env.TESSERA_METRICS_PORT,
     }),
   );
 

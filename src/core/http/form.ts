@@ -1,4 +1,5 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
+import { noteOutcome } from '../observability/request-record';
 
 /** The largest form body the OAuth endpoints read. */
 export const MAX_FORM_BYTES = 10 * 1024;
@@ -11,8 +12,9 @@ export class BodyTooLargeError extends Error {
   }
 }
 
-/** Writes a JSON answer of an OAuth endpoint; token responses must never be cached (RFC 6749 §5.1). */
+/** Writes a JSON answer of an OAuth endpoint (its `error` is the request's outcome); token responses must never be cached (RFC 6749 §5.1). */
 export function writeJson(res: ServerResponse, status: number, body: Record<string, unknown>, headers: Record<string, string> = {}): void {
+  if (typeof body.error === 'string') noteOutcome(res.req, body.error);
   const json = JSON.stringify(body);
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',

@@ -3,7 +3,8 @@ import { BodyTooLargeError, readForm, writeJson, writeSlowDown, writeTooLarge } 
 import { CredentialThrottle } from '../../core/auth/credential-throttle';
 import { bearerSecret } from '../../core/auth/bearer';
 import { Scope } from '../access-token/access-token.scopes';
-import { logger } from '../../core/logging/logger';
+import { describeError, logger } from '../../core/logging/logger';
+import { noteCaller } from '../../core/observability/request-record';
 import { SECRET_PREFIXES, parseSecret } from '../../core/secrets/secret-format';
 import { AccessTokenAuthenticator } from '../access-token/access-token.authenticator';
 import { AccessTokenKind } from '../access-token/access-token.entity';
@@ -110,6 +111,7 @@ export function createIntrospectionHandler(deps: IntrospectionDeps): (req: Incom
       throw error;
     }
     if (client.type !== OAuthClientType.CONFIDENTIAL) return refuse('Only confidential clients may introspect');
+    noteCaller(req, { kind: 'client', clientId: client.clientId });
     const subject = (form ?? (await readForm(req)))?.get('token');
     if (!subject) return send(res, 400, { error: 'invalid_request', error_description: 'Send the token form-encoded (token=…)' });
     if (isRefreshTokenSecret(subject)) {
@@ -144,6 +146,7 @@ export function createIntrospectionHandler(deps: IntrospectionDeps): (req: Incom
     if (isRefreshTokenSecret(subject)) {
       const caller = (await deps.authenticator.lookupActive([callerSecret])).get(callerSecret);
       if (!caller) return send(res, 401, { error: 'invalid_token', error_description: 'The access token is invalid, expired or revoked' }, challenge('invalid_token'));
+      noteCaller(req, { kind: 'access_token', userId: caller.owner.id, tokenId: caller.id });
       if (!caller.scopeList.split(' ').includes(Scope.INTROSPECT)) return send(res, 403, { error: 'insufficient_scope', error_description: 'The access token lacks the introspect scope' }, challenge('insufficient_scope'));
       // A refresh token is shown only to its owner's own introspect tokens.
       const refresh = await deps.introspectRefreshToken(req, subject);
@@ -160,6 +163,7 @@ export function createIntrospectionHandler(deps: IntrospectionDeps): (req: Incom
       return send(res, 401, { error: 'invalid_token', error_description: 'The access token is invalid, expired or revoked' }, challenge('invalid_token'));
     }
     deps.authenticator.touch(caller, address);
+    noteCaller(req, { kind: 'access_token', userId: caller.owner.id, tokenId: caller.id });
     if (!caller.scopeList.split(' ').includes(Scope.INTROSPECT)) {
       return send(res, 403, { error: 'insufficient_scope', error_description: 'The access token lacks the introspect scope' }, challenge('insufficient_scope'));
     }
@@ -173,7 +177,7 @@ export function createIntrospectionHandler(deps: IntrospectionDeps): (req: Incom
     handle(req, res).catch((error: unknown) => {
       if (res.headersSent) return;
       if (error instanceof BodyTooLargeError) return writeTooLarge(res);
-      logger.error('introspection failed', { error: error instanceof Error ? error.stack ?? error.message : String(error) });
+      logger.error({ error: describeError(error) }, 'introspection failed');
       writeJson(res, 500, { error: 'server_error' });
     });
   };

@@ -1,7 +1,8 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { BodyTooLargeError, readForm, writeJson, writeSlowDown, writeTooLarge } from '../../core/http/form';
 import { RequestContext } from '../../core/context/request-context';
-import { logger } from '../../core/logging/logger';
+import { describeError, logger } from '../../core/logging/logger';
+import { noteCaller } from '../../core/observability/request-record';
 import { clientCredentialsOf } from '../oauth-client/client-credentials';
 import { OAuthError } from './refresh-token.errors';
 import { RefreshedPair } from './refresh-token.service';
@@ -38,7 +39,7 @@ function endpoint(name: string, handle: (req: IncomingMessage, res: ServerRespon
         writeJson(res, error.status, { error: error.error, error_description: error.description }, challenge);
         return;
       }
-      logger.error(`${name} failed`, { error: error instanceof Error ? error.stack ?? error.message : String(error) });
+      logger.error({ error: describeError(error) }, `${name} failed`);
       writeJson(res, 500, { error: 'server_error' });
     });
   };
@@ -63,6 +64,7 @@ export function createTokenHandler(deps: OAuthEndpointDeps): (req: IncomingMessa
     let pair: RefreshedPair;
     try {
       const client = await ctx.services.oauthClients.authenticate(ctx, credentials!);
+      noteCaller(req, { kind: 'client', clientId: client.clientId });
       pair = await ctx.services.refreshTokens.refresh(ctx, client, form.get('refresh_token')!, form.has('scope') ? form.get('scope')! : null);
     } catch (error) {
       const refused = error instanceof OAuthError && (error.error === 'invalid_grant' || error.error === 'invalid_client');
@@ -94,6 +96,7 @@ export function createRevocationHandler(deps: OAuthEndpointDeps): (req: Incoming
     const ctx = deps.contextFor(req);
     const credentials = clientCredentialsOf(req.headers.authorization, form);
     const client = credentials ? await ctx.services.oauthClients.authenticate(ctx, credentials) : null;
+    if (client) noteCaller(req, { kind: 'client', clientId: client.clientId });
     await ctx.services.refreshTokens.revokePresented(ctx, form.get('token')!, client);
     writeJson(res, 200, {});
   });

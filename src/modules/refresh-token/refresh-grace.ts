@@ -57,7 +57,7 @@ export class RefreshGrace {
    */
   startSweep(db: DataSource, intervalMs = 30_000): () => void {
     const timer = setInterval(() => {
-      this.wipeExpired(db.manager).catch((error: unknown) => logger.warn('refresh grace sweep failed', { error: error instanceof Error ? error.message : String(error) }));
+      this.wipeExpired(db.manager).catch((error: unknown) => logger.warn({ error: error instanceof Error ? error.message : String(error) }, 'refresh grace sweep failed'));
     }, intervalMs);
     timer.unref();
     return () => clearInterval(timer);

@@ -36,7 +36,7 @@ export class LastUsedTracker {
       .set({ lastUsedAt: new Date(now), lastUsedAddresses: mergeAddresses(token.lastUsedAddresses, address) })
       .where('id = :id AND (lastUsedAt IS NULL OR lastUsedAt < :threshold)', { id: token.id, threshold: new Date(now - LAST_USED_INTERVAL_MS) })
       .execute()
-      .catch((error: unknown) => logger.warn('last-used update failed', { tokenId: token.id, error: String(error) }))
+      .catch((error: unknown) => logger.warn({ tokenId: token.id, error: String(error) }, 'last-used update failed'))
       .finally(() => this.inFlight.delete(write));
     this.inFlight.add(write);
   }

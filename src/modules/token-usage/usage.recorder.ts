@@ -81,7 +81,7 @@ export class UsageRecorder {
           await this.db.createQueryBuilder().insert().into(TokenUsageEntity).values(batch).execute();
         } catch (error) {
           this.dropped += batch.reduce((sum, record) => sum + record.count, 0);
-          logger.error('token usage batch lost', { count: batch.length, error: String(error) });
+          logger.error({ count: batch.length, error: String(error) }, 'token usage batch lost');
         }
       }
     });
@@ -98,7 +98,7 @@ export class UsageRecorder {
     try {
       await this.db.manager.delete(TokenUsageEntity, { usedAt: LessThan(new Date(Date.now() - this.options.retentionDays * 24 * 3600 * 1000)) });
     } catch (error) {
-      logger.warn('token usage purge failed', { error: String(error) });
+      logger.warn({ error: String(error) }, 'token usage purge failed');
     }
   }
 }
