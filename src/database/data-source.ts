@@ -1,5 +1,6 @@
 import { DataSource, Logger, LoggerOptions } from 'typeorm';
 import { isMysqlUrl } from '../core/config/config';
+import { typeormLogger } from '../core/logging/typeorm-logger';
 import { ENTITIES } from './entities';
 import { MYSQL_MIGRATIONS } from './migrations/mysql';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite';
@@ -19,7 +20,7 @@ export function createDataSource(databaseUrl: string, options: DataSourceOptions
     entities: ENTITIES,
     migrationsTableName: 'migrations',
     synchronize: false,
-    logger: options.logger,
+    logger: options.logger ?? typeormLogger,
     logging: (options.logger ? ['query', 'error'] : ['error']) as LoggerOptions,
   };
   if (isMysqlUrl(databaseUrl)) {

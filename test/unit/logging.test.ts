@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig } from '../../src/core/config/config';
 import { configureLogging, logger } from '../../src/core/logging/logger';
+import { typeormLogger } from '../../src/core/logging/typeorm-logger';
 
 describe('the logger', () => {
   const output: string[] = [];
@@ -41,6 +42,12 @@ describe('the logger', () => {
     logger.debug('hidden');
     logger.error('shown');
     expect(output).toHaveLength(1);
+  });
+
+  it("writes TypeORM's failed statements at debug, without their parameters", () => {
+    typeormLogger.logQueryError(new Error('Duplicate entry'), 'INSERT INTO `users` VALUES (?)', ['parameter-value']);
+    expect(JSON.parse(output.join(''))).toMatchObject({ level: 'debug', message: 'query failed', query: 'INSERT INTO `users` VALUES (?)', error: 'Duplicate entry' });
+    expect(output.join('')).not.toContain('parameter-value');
   });
 
   it('is silent with TESSERA_LOG_SILENT=true, whatever the level', () => {
