@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { Server, createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
@@ -6,11 +7,14 @@ import { dirname } from 'node:path';
 import { DataSource, Logger } from 'typeorm';
 import { createApp } from './app';
 import { AppConfig, isMysqlUrl } from './core/config/config';
+import { RequestContext } from './core/context/request-context';
+import { createTransactionRunner } from './core/database/transaction';
 import { createDataSource } from './database/data-source';
 import { drainable } from './core/http/drain';
 import { configureLogging } from './core/logging/logger';
 import { resolveTokenPepper } from './core/secrets/pepper';
 import { bootstrapAdmin } from './modules/user/bootstrap-admin';
+import { createLoaders } from './loaders';
 import { buildTesseraSchema } from './schema';
 import { Services, createServices } from './services';
 
@@ -55,6 +59,18 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     const services = createServices(db, config, pepper);
     services.usageRecorder.start();
     const stopGraceSweep = services.refreshTokens.grace.startSweep(db);
+    // What the server does on its own (no caller): audited as the system.
+    const systemContext = (): RequestContext => ({
+      requestId: `system:${randomUUID()}`,
+      clientAddress: null,
+      caller: null,
+      db,
+      config,
+      services,
+      loaders: createLoaders(db),
+      transaction: createTransactionRunner(db),
+    });
+    const stopValiditySweep = services.users.startValiditySweep(systemContext, config.validitySweepMs);
     const { handler, apollo, metrics } = await createApp(config, db, await buildTesseraSchema(), services);
     const requests = drainable(handler);
     const server = createServer(requests.listener);
@@ -80,6 +96,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
         }
         await apollo.stop();
         stopGraceSweep();
+        stopValiditySweep();
         await services.usageRecorder.stop();
         await services.lastUsed.drain();
         await db.destroy();

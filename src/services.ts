@@ -51,8 +51,8 @@ export function createServices(db: DataSource, config: AppConfig, pepper: string
     flushIntervalMs: config.usageFlushIntervalMs,
     retentionDays: config.usageRetentionDays,
   });
-  users.onDeactivation((tx, ctx, user) => accessTokenRevocation.revokeAllOfOwner(tx, ctx, user));
-  users.onDeactivation((tx, ctx, user) => refreshTokens.revokeAllOfOwner(tx, ctx, user));
+  users.onAccountEnd((tx, ctx, user, end) => accessTokenRevocation.revokeAllOfOwner(tx, ctx, user, end));
+  users.onAccountEnd((tx, ctx, user, end) => refreshTokens.revokeAllOfOwner(tx, ctx, user, end));
   deletion.register((tx, _ctx, resources) => accessTokenDeletion.deleteForResources(tx, resources));
   deletion.register((tx, _ctx, resources) => memberships.deleteForResources(tx, resources));
   deletion.register((tx, _ctx, resources) =>

@@ -61,6 +61,8 @@ export interface AppConfig {
   usageFlushIntervalMs: number;
   /** How long a stop waits for requests in flight before closing their connections. */
   shutdownGraceMs: number;
+  /** How often each instance ends the credentials of accounts whose validity date has passed. */
+  validitySweepMs: number;
   /** GraphQL query limits (OWASP GraphQL cheat sheet). */
   queryLimits: { maxDepth: number; maxCost: number; maxAliases: number; maxRootFields: number; maxTokens: number };
   /** Parsed and validated GraphQL documents kept for reuse: at most this many, of at most this many query characters in all. */
@@ -183,6 +185,7 @@ const environment = z
     TESSERA_USAGE_BUFFER_MAX: integer(10_000, 100, 1_000_000),
     TESSERA_USAGE_FLUSH_INTERVAL_MS: integer(1000, 10, 60_000),
     TESSERA_SHUTDOWN_GRACE_SECONDS: integer(10, 0, 600),
+    TESSERA_VALIDITY_SWEEP_SECONDS: integer(60, 1, 3600),
     TESSERA_MAX_QUERY_DEPTH: integer(10, 2, 50),
     TESSERA_MAX_QUERY_COST: integer(10_000, 10, 10_000_000),
     TESSERA_MAX_ALIASES: integer(30, 0, 1000),
@@ -220,6 +223,7 @@ const environment = z
       usageBufferMax: env.TESSERA_USAGE_BUFFER_MAX,
       usageFlushIntervalMs: env.TESSERA_USAGE_FLUSH_INTERVAL_MS,
       shutdownGraceMs: env.TESSERA_SHUTDOWN_GRACE_SECONDS * 1000,
+      validitySweepMs: env.TESSERA_VALIDITY_SWEEP_SECONDS * 1000,
       queryLimits: {
         maxDepth: env.TESSERA_MAX_QUERY_DEPTH,
         maxCost: env.TESSERA_MAX_QUERY_COST,

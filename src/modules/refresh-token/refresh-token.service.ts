@@ -2,16 +2,16 @@ import { EntityManager, In, IsNull, Not } from 'typeorm';
 import { AuditService } from '../../core/audit/audit.service';
 import { RequestContext } from '../../core/context/request-context';
 import { newId } from '../../core/database/ids';
-import { retryOnLockConflict } from '../../core/database/retry';
 import { forUpdate } from '../../core/database/transaction';
 import { badInput, notFound } from '../../core/errors/app-error';
 import { SECRET_PREFIXES, generateSecret, hashSecret, parseSecret, secretHint } from '../../core/secrets/secret-format';
 import { AccessTokenEntity, AccessTokenKind } from '../access-token/access-token.entity';
 import { ACCESS_TOKEN_PREFIXES, AccessTokenIssuer, IssuedAccessToken } from '../access-token/access-token.issuer';
-import { REVOKED_BY_OWNER_DEACTIVATION, REVOKED_BY_REFRESH_REUSE } from '../access-token/access-token.records';
+import { REVOKED_BY_REFRESH_REUSE, revocationReasonOf } from '../access-token/access-token.records';
 import { TokenKindIssuer } from '../access-token/services/create-access-token.service';
 import { CreateAccessTokenInput } from '../access-token/dto/create-access-token.input';
 import { OAuthClientEntity } from '../oauth-client/oauth-client.entity';
+import { AccountEnd } from '../user/user.service';
 import { UserEntity, isUserUsable } from '../user/user.entity';
 import { RefreshGrace } from './refresh-grace';
 import { OAuthError, invalidGrant } from './refresh-token.errors';
@@ -88,7 +88,7 @@ export class RefreshTokenService implements TokenKindIssuer {
   async refresh(ctx: RequestContext, client: OAuthClientEntity, presented: string, requestedScope: string | null = null): Promise<RefreshedPair> {
     if (parseSecret(presented) !== SECRET_PREFIXES.refreshToken) throw invalidGrant();
     const tokenHash = hashSecret(presented, this.pepper);
-    const outcome = await retryOnLockConflict(() => ctx.transaction(async (tx) => {
+    const outcome = await ctx.transaction(async (tx) => {
       const current = await this.lockByHash(tx, tokenHash);
       if (!current) return { refused: invalidGrant() };
       if (current.oauthClientId !== client.id) return { refused: invalidGrant('The refresh token was issued to another client') };
@@ -151,7 +151,7 @@ export class RefreshTokenService implements TokenKindIssuer {
           scope: scopeList,
         },
       };
-    }));
+    });
     if ('refused' in outcome) throw outcome.refused;
     return outcome.pair;
   }
@@ -211,14 +211,14 @@ export class RefreshTokenService implements TokenKindIssuer {
     if (!prefix) return;
     const tokenHash = hashSecret(presented, this.pepper);
     if (prefix === SECRET_PREFIXES.refreshToken) {
-      await retryOnLockConflict(() => ctx.transaction(async (tx) => {
+      await ctx.transaction(async (tx) => {
         const refresh = await this.lockByHash(tx, tokenHash);
         if (!refresh) return;
         if (client && refresh.oauthClientId !== client.id) throw new OAuthError('unauthorized_client', 'The token was issued to another client');
         const actor = this.actingAs(ctx, await tx.findOneOrFail(UserEntity, { where: { id: refresh.ownerId } }));
         const revoked = await this.revokeFamily(tx, actor, refresh.familyId, REVOKED_BY_CLIENT);
         await this.audit.record(tx, actor, { action: 'revokeRefreshToken', targetType: 'AccessToken', targetId: refresh.accessTokenId, detail: { refreshTokenId: refresh.id, revokedAccessTokens: revoked } });
-      }));
+      });
       return;
     }
     if (!ACCESS_TOKEN_PREFIXES.includes(prefix)) return;
@@ -272,9 +272,9 @@ export class RefreshTokenService implements TokenKindIssuer {
     return row?.clientId ?? null;
   }
 
-  /** Revokes every refresh token of a deactivated user (their access tokens are revoked by the access-token hook). */
-  async revokeAllOfOwner(tx: EntityManager, _ctx: RequestContext, user: UserEntity): Promise<void> {
-    await tx.update(RefreshTokenEntity, { ownerId: user.id, revokedAt: IsNull() }, { revokedAt: new Date(), revocationReason: REVOKED_BY_OWNER_DEACTIVATION, graceSealed: null });
+  /** Revokes every refresh token of an account whose credentials ended (its access tokens are revoked by the access-token hook). */
+  async revokeAllOfOwner(tx: EntityManager, _ctx: RequestContext, user: UserEntity, end: AccountEnd): Promise<void> {
+    await tx.update(RefreshTokenEntity, { ownerId: user.id, revokedAt: IsNull() }, { revokedAt: new Date(), revocationReason: revocationReasonOf(end), graceSealed: null });
   }
 
   /** Revokes the access tokens issued for a client that is being deleted (its refresh tokens go with it); returns how many. */

@@ -72,6 +72,14 @@ export class UserEntity extends IdentifiedEntity {
   @timestampColumn({ nullable: true })
   validUntil: Date | null;
 
+  @Field(() => Date, {
+    nullable: true,
+    description:
+      'When the system ended the account\'s credentials because `validUntil` had passed: its tokens, refresh tokens and sessions were revoked then, and a later `validUntil` restores none of them.',
+  })
+  @timestampColumn({ nullable: true })
+  validityEndedAt: Date | null;
+
   @Field({ description: 'Platform admins may do everything.' })
   @Column({ type: 'boolean', default: false })
   isPlatformAdmin: boolean;

@@ -1,28 +1,39 @@
-import { EntityManager } from 'typeorm';
+import { EntityManager, IsNull, LessThanOrEqual } from 'typeorm';
 import { AuditService } from '../../core/audit/audit.service';
 import { hashPassword } from '../../core/auth/password';
 import { Caller, RequestContext, requireCaller } from '../../core/context/request-context';
 import { badInput, conflict, forbidden, notFound } from '../../core/errors/app-error';
 import { ConnectionArgs, paginate } from '../../core/pagination/connection';
 import { containsPattern } from '../../core/database/like';
+import { forUpdate } from '../../core/database/transaction';
+import { logger } from '../../core/logging/logger';
 import { UserEntity, UserKind, UserStatus, normalizeEmail } from './user.entity';
 import { ChangePasswordInput, CreateUserInput, UpdateUserInput, UsersFilterArgs } from './user.types';
 import type { SessionService } from '../session/session.service';
 
-/** Hooks other modules run when an account is deactivated (e.g. revoking its tokens). */
-export type DeactivationHook = (tx: EntityManager, ctx: RequestContext, user: UserEntity) => Promise<void>;
+/** Why an account's credentials end: an admin deactivated it, or its validity date passed. */
+export enum AccountEnd {
+  DEACTIVATED = 'DEACTIVATED',
+  VALIDITY_ENDED = 'VALIDITY_ENDED',
+}
+
+/** Hooks other modules run, in the same transaction, when an account's credentials end (e.g. revoking its tokens). */
+export type AccountEndHook = (tx: EntityManager, ctx: RequestContext, user: UserEntity, end: AccountEnd) => Promise<void>;
+
+/** Accounts ended per sweep at most; the next sweep takes the rest. */
+const VALIDITY_SWEEP_BATCH = 500;
 
 /** People's accounts: created and managed by platform admins; each user changes their own password. */
 export class UserService {
-  private readonly deactivationHooks: DeactivationHook[] = [];
+  private readonly accountEndHooks: AccountEndHook[] = [];
 
   constructor(
     private readonly audit: AuditService,
     private readonly sessions: SessionService,
   ) {}
 
-  onDeactivation(hook: DeactivationHook): void {
-    this.deactivationHooks.push(hook);
+  onAccountEnd(hook: AccountEndHook): void {
+    this.accountEndHooks.push(hook);
   }
 
   async findHumanById(ctx: RequestContext, id: string): Promise<UserEntity | null> {
@@ -77,7 +88,10 @@ export class UserService {
         changed.push('displayName');
       }
       if (input.validUntil !== undefined) {
+        // A date that has already passed ends the credentials first, so a later date revives none of them.
+        await this.endValidityIfLapsed(tx, ctx, user);
         user.validUntil = input.validUntil;
+        user.validityEndedAt = null;
         changed.push('validUntil');
       }
       if (input.isPlatformAdmin !== undefined && input.isPlatformAdmin !== null && input.isPlatformAdmin !== user.isPlatformAdmin) {
@@ -91,7 +105,7 @@ export class UserService {
     });
   }
 
-  /** Deactivates an account: its sessions end and every hook (token revocation) runs, in one transaction. */
+  /** Deactivates an account: its credentials end (sessions, tokens, refresh tokens), in one transaction. */
   async deactivate(ctx: RequestContext, id: string): Promise<UserEntity> {
     const caller = requireCaller(ctx);
     if (id === caller.user.id) throw badInput('input.id', 'you cannot deactivate your own account', 'notSelf');
@@ -100,8 +114,7 @@ export class UserService {
       if (user.status === UserStatus.DEACTIVATED) return user;
       user.status = UserStatus.DEACTIVATED;
       await tx.save(user);
-      await this.sessions.endAllSessions(tx, user.id);
-      for (const hook of this.deactivationHooks) await hook(tx, ctx, user);
+      await this.endCredentials(tx, ctx, user, AccountEnd.DEACTIVATED);
       await this.audit.record(tx, ctx, { action: 'deactivateUser', targetType: 'User', targetId: user.id });
       return user;
     });
@@ -134,8 +147,55 @@ export class UserService {
     });
   }
 
+  /**
+   * Ends the credentials of every account whose validity date has passed (DataChain: exceeding it
+   * revokes all of the user's tokens, like deactivation), whether or not they are in use. Run on a
+   * schedule by every instance: each account is locked and re-checked, so it is ended once.
+   * Returns how many accounts were ended.
+   */
+  async endLapsedValidity(ctx: RequestContext): Promise<number> {
+    const lapsed = await ctx.db.manager.find(UserEntity, {
+      select: { id: true },
+      where: { kind: UserKind.HUMAN, validUntil: LessThanOrEqual(new Date()), validityEndedAt: IsNull() },
+      take: VALIDITY_SWEEP_BATCH,
+    });
+    let ended = 0;
+    for (const { id } of lapsed) {
+      if (await ctx.transaction(async (tx) => this.endValidityIfLapsed(tx, ctx, await this.lockHuman(tx, id)))) ended += 1;
+    }
+    return ended;
+  }
+
+  /** Runs `endLapsedValidity` every `intervalMs` (and once now) with contexts from `contextFor`; returns the stop. */
+  startValiditySweep(contextFor: () => RequestContext, intervalMs: number): () => void {
+    const sweep = () => {
+      this.endLapsedValidity(contextFor()).catch((error: unknown) => logger.warn({ error: error instanceof Error ? error.message : String(error) }, 'validity sweep failed'));
+    };
+    const timer = setInterval(sweep, intervalMs);
+    timer.unref();
+    sweep();
+    return () => clearInterval(timer);
+  }
+
+  /** Ends the account's credentials once its validity date has passed; true when it did so now. */
+  private async endValidityIfLapsed(tx: EntityManager, ctx: RequestContext, user: UserEntity): Promise<boolean> {
+    if (!user.validUntil || user.validUntil.getTime() > Date.now() || user.validityEndedAt) return false;
+    user.validityEndedAt = new Date();
+    await tx.save(user);
+    await this.endCredentials(tx, ctx, user, AccountEnd.VALIDITY_ENDED);
+    await this.audit.record(tx, ctx, { action: 'endAccountValidity', targetType: 'User', targetId: user.id, detail: { validUntil: user.validUntil.toISOString() } });
+    return true;
+  }
+
+  /** Sessions end and every hook (token and refresh-token revocation) runs, in the caller's transaction. */
+  private async endCredentials(tx: EntityManager, ctx: RequestContext, user: UserEntity, end: AccountEnd): Promise<void> {
+    await this.sessions.endAllSessions(tx, user.id);
+    for (const hook of this.accountEndHooks) await hook(tx, ctx, user, end);
+  }
+
+  /** A person's account, row-locked until the transaction ends, so concurrent changes to it take turns. */
   private async lockHuman(tx: EntityManager, id: string): Promise<UserEntity> {
-    const user = await tx.findOne(UserEntity, { where: { id, kind: UserKind.HUMAN } });
+    const user = await forUpdate(tx.createQueryBuilder(UserEntity, 'user')).where('user.id = :id AND user.kind = :kind', { id, kind: UserKind.HUMAN }).getOne();
     if (!user) throw notFound('User');
     return user;
   }

@@ -4,9 +4,10 @@ import { RequestContext, requireCaller } from '../../../core/context/request-con
 import { conflict } from '../../../core/errors/app-error';
 import { RefreshTokenEntity } from '../../refresh-token/refresh-token.entity';
 import { UserEntity } from '../../user/user.entity';
+import { AccountEnd } from '../../user/user.service';
 import { AccessTokenEntity, AccessTokenKind, tokenScopes } from '../access-token.entity';
 import { checkReissue } from '../access-token.policy';
-import { REVOKED_BY_OWNER_DEACTIVATION, REVOKED_BY_REFRESH_REUSE, REVOKED_BY_REUSE, lockAccessToken, mintingTokenOf } from '../access-token.records';
+import { isFinalRevocation, lockAccessToken, mintingTokenOf, revocationReasonOf } from '../access-token.records';
 import { AccessTokenStatus, accessTokenStatus } from '../access-token.status';
 
 /** Revocation (temporarily disabling a token) and its undo, and the revocations the system makes. */
@@ -36,7 +37,7 @@ export class RevokeAccessTokenService {
       checkReissue('restore', token.level, tokenScopes(token), minting, token.expiresAt);
       if (!token.revokedAt) return token;
       if (token.replacedByTokenId) throw conflict('A rotated token cannot be restored; its successor replaces it');
-      if (token.revocationReason === REVOKED_BY_OWNER_DEACTIVATION || token.revocationReason === REVOKED_BY_REUSE || token.revocationReason === REVOKED_BY_REFRESH_REUSE) {
+      if (isFinalRevocation(token.revocationReason)) {
         throw conflict(`A token revoked because "${token.revocationReason}" stays revoked; create a new one`);
       }
       const owner = await tx.findOneOrFail(UserEntity, { where: { id: token.ownerId } });
@@ -51,12 +52,12 @@ export class RevokeAccessTokenService {
     });
   }
 
-  /** Revokes every active personal token of a deactivated user (reactivation does not restore them). */
-  async revokeAllOfOwner(tx: EntityManager, ctx: RequestContext, user: UserEntity): Promise<void> {
+  /** Revokes every active token of an account whose credentials ended (reactivating it or extending its validity restores none). */
+  async revokeAllOfOwner(tx: EntityManager, ctx: RequestContext, user: UserEntity, end: AccountEnd): Promise<void> {
     await tx.update(
       AccessTokenEntity,
       { ownerId: user.id, revokedAt: IsNull() },
-      { revokedAt: new Date(), revokedById: ctx.caller?.user.id ?? null, revocationReason: REVOKED_BY_OWNER_DEACTIVATION },
+      { revokedAt: new Date(), revokedById: ctx.caller?.user.id ?? null, revocationReason: revocationReasonOf(end) },
     );
   }
 
