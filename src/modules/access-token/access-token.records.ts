@@ -22,6 +22,9 @@ export const revocationReasonOf = (end: AccountEnd): string => (end === AccountE
 /** Revocation reasons that only the system sets: a token revoked for one of them is never restored. */
 export const FINAL_REVOCATION_REASONS: readonly string[] = [REVOKED_BY_OWNER_DEACTIVATION, REVOKED_BY_VALIDITY_END, REVOKED_BY_REUSE, REVOKED_BY_REFRESH_REUSE];
 
+/** Whether a token revoked for this reason stays revoked for good. */
+export const isFinalRevocation = (reason: string | null): boolean => reason !== null && FINAL_REVOCATION_REASONS.includes(reason);
+
 /** The token, row-locked until the transaction ends, so concurrent revokes and rotations of it take turns. */
 export async function lockAccessToken(tx: EntityManager, id: string): Promise<AccessTokenEntity> {
   const token = await forUpdate(tx.createQueryBuilder(AccessTokenEntity, 'token')).where('token.id = :id', { id }).getOne();
