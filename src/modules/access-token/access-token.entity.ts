@@ -1,6 +1,7 @@
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { IdentifiedEntity, TEXT_LENGTH, idColumn, timestampColumn } from '../../core/database/columns';
+import { ADDRESS_LIST_LENGTH } from '../../core/http/address-ranges';
 import { ResourceType, Role } from '../../core/authorization/role';
 import { UserEntity } from '../user/user.entity';
 
@@ -134,6 +135,10 @@ export class AccessTokenEntity extends IdentifiedEntity {
   /** The last few distinct client addresses it was used from, newest first, space-separated. */
   @Column({ type: 'varchar', length: 255, nullable: true })
   lastUsedAddresses: string | null;
+
+  /** The client addresses and CIDR ranges it may be used from, normalised, space-separated; null for anywhere. */
+  @Column({ type: 'varchar', length: ADDRESS_LIST_LENGTH, nullable: true })
+  allowedAddressList: string | null;
 
   @idColumn({ nullable: true })
   previousTokenId: string | null;

@@ -10,8 +10,12 @@ export interface IssuedAccessToken {
   refreshTokenExpiresAt?: Date | null;
 }
 
-/** The columns a caller of `insert` gives; the secret's hash, hint and the state columns are set there. */
-export type NewAccessTokenFields = Omit<AccessTokenEntity, 'id' | 'tokenHash' | 'hint' | 'createdAt' | 'revokedAt' | 'revokedById' | 'revocationReason' | 'lastUsedAt' | 'lastUsedAddresses' | 'replacedByTokenId' | 'assignId' | 'owner'>;
+/**
+ * The columns a caller of `insert` gives; the secret's hash, hint and the state columns are set there.
+ * No address allowlist unless given (CLIENT tokens, renewed by refresh, never carry one).
+ */
+export type NewAccessTokenFields = Omit<AccessTokenEntity, 'id' | 'tokenHash' | 'hint' | 'createdAt' | 'revokedAt' | 'revokedById' | 'revocationReason' | 'lastUsedAt' | 'lastUsedAddresses' | 'replacedByTokenId' | 'allowedAddressList' | 'assignId' | 'owner'> &
+  Partial<Pick<AccessTokenEntity, 'allowedAddressList'>>;
 
 /** The readable prefix of a token's secret, by kind and level, so secret scanners can tell them apart. */
 export function secretPrefixOf(level: AccessTokenLevel, kind: AccessTokenKind): SecretPrefix {
@@ -47,6 +51,7 @@ export class AccessTokenIssuer {
     const secret = generateSecret(secretPrefixOf(fields.level, fields.kind));
     const accessToken = await tx.save(
       Object.assign(new AccessTokenEntity(), {
+        allowedAddressList: null,
         ...fields,
         tokenHash: hashSecret(secret, this.pepper),
         hint: secretHint(secret),

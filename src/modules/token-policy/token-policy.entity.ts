@@ -1,5 +1,6 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { Column, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { ADDRESS_LIST_LENGTH } from '../../core/http/address-ranges';
 
 /** An organization's rules for the access tokens of its organization, groups and projects. */
 @ObjectType('TokenPolicy', { description: "An organization's rules for the access tokens of its organization, groups and projects." })
@@ -20,6 +21,14 @@ export class TokenPolicyEntity {
   /** Space-separated; null allows every scope the level offers. */
   @Column({ type: 'varchar', length: 255, nullable: true })
   allowedScopeList: string | null;
+
+  @Field({ description: 'Whether every token must carry an address allowlist (`allowedAddresses`).' })
+  @Column({ type: 'boolean', default: false })
+  requireAllowedAddresses: boolean;
+
+  /** Normalised, space-separated; null puts no bound on tokens' allowlists. */
+  @Column({ type: 'varchar', length: ADDRESS_LIST_LENGTH, nullable: true })
+  allowedAddressRangeList: string | null;
 
   @Field({ description: 'When the policy was last changed.' })
   @UpdateDateColumn({ precision: 6 })
