@@ -9,6 +9,7 @@ import { createApp } from './app';
 import { AppConfig, isMysqlUrl } from './core/config/config';
 import { RequestContext } from './core/context/request-context';
 import { createTransactionRunner } from './core/database/transaction';
+import { runEvery } from './core/lifecycle/schedule';
 import { createDataSource } from './database/data-source';
 import { drainable } from './core/http/drain';
 import { configureLogging } from './core/logging/logger';
@@ -31,6 +32,8 @@ export interface RunningServer {
    */
   stop: () => Promise<void>;
 }
+
+const GRACE_SWEEP_INTERVAL_MS = 30_000;
 
 export interface StartOptions {
   /** Receives every SQL statement (tests that count queries). */
@@ -58,7 +61,6 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     await bootstrapAdmin(db, config, options.print ?? ((line) => process.stdout.write(`${line}\n`)));
     const services = createServices(db, config, pepper);
     services.usageRecorder.start();
-    const stopGraceSweep = services.refreshTokens.grace.startSweep(db);
     // What the server does on its own (no caller): audited as the system.
     const systemContext = (): RequestContext => ({
       requestId: `system:${randomUUID()}`,
@@ -70,7 +72,9 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       loaders: createLoaders(db),
       transaction: createTransactionRunner(db),
     });
-    const stopValiditySweep = services.users.startValiditySweep(systemContext, config.validitySweepMs);
+    // The grace sweep bounds how long sealed refresh pairs stay at rest; replays after the window are refused regardless.
+    const stopGraceSweep = runEvery('refresh grace sweep', GRACE_SWEEP_INTERVAL_MS, () => services.refreshTokens.grace.wipeExpired(db.manager));
+    const stopValiditySweep = runEvery('validity sweep', config.validitySweepMs, () => services.users.endLapsedValidity(systemContext()), { immediately: true });
     const { handler, apollo, metrics } = await createApp(config, db, await buildTesseraSchema(), services);
     const requests = drainable(handler);
     const server = createServer(requests.listener);

@@ -1,6 +1,5 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
-import { DataSource, EntityManager, LessThanOrEqual } from 'typeorm';
-import { logger } from '../../core/logging/logger';
+import { EntityManager, LessThanOrEqual } from 'typeorm';
 import { RefreshTokenEntity } from './refresh-token.entity';
 
 const HKDF_INFO = 'tessera refresh-token reuse grace v1';
@@ -49,18 +48,6 @@ export class RefreshGrace {
   /** Wipes every sealed pair whose grace period has passed (idempotent, so any instance may run it). */
   async wipeExpired(manager: EntityManager, now = new Date()): Promise<void> {
     await manager.update(RefreshTokenEntity, { graceUntil: LessThanOrEqual(now) }, { graceUntil: null, graceSealed: null });
-  }
-
-  /**
-   * Runs `wipeExpired` every `intervalMs` until the returned function is called. A replay after the
-   * window is refused whether or not the sweep ran; the sweep bounds how long ciphertext stays at rest.
-   */
-  startSweep(db: DataSource, intervalMs = 30_000): () => void {
-    const timer = setInterval(() => {
-      this.wipeExpired(db.manager).catch((error: unknown) => logger.warn({ error: error instanceof Error ? error.message : String(error) }, 'refresh grace sweep failed'));
-    }, intervalMs);
-    timer.unref();
-    return () => clearInterval(timer);
   }
 
   private keyFor(spentSecret: string): Buffer {

@@ -6,7 +6,6 @@ import { badInput, conflict, forbidden, notFound } from '../../core/errors/app-e
 import { ConnectionArgs, paginate } from '../../core/pagination/connection';
 import { containsPattern } from '../../core/database/like';
 import { forUpdate } from '../../core/database/transaction';
-import { logger } from '../../core/logging/logger';
 import { UserEntity, UserKind, UserStatus, normalizeEmail } from './user.entity';
 import { ChangePasswordInput, CreateUserInput, UpdateUserInput, UsersFilterArgs } from './user.types';
 import type { SessionService } from '../session/session.service';
@@ -164,17 +163,6 @@ export class UserService {
       if (await ctx.transaction(async (tx) => this.endValidityIfLapsed(tx, ctx, await this.lockHuman(tx, id)))) ended += 1;
     }
     return ended;
-  }
-
-  /** Runs `endLapsedValidity` every `intervalMs` (and once now) with contexts from `contextFor`; returns the stop. */
-  startValiditySweep(contextFor: () => RequestContext, intervalMs: number): () => void {
-    const sweep = () => {
-      this.endLapsedValidity(contextFor()).catch((error: unknown) => logger.warn({ error: error instanceof Error ? error.message : String(error) }, 'validity sweep failed'));
-    };
-    const timer = setInterval(sweep, intervalMs);
-    timer.unref();
-    sweep();
-    return () => clearInterval(timer);
   }
 
   /** Ends the account's credentials once its validity date has passed; true when it did so now. */
