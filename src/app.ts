@@ -22,6 +22,7 @@ import { graphiqlExplorer } from './core/http/explorer';
 import { RequestContext } from './core/context/request-context';
 import { createTransactionRunner } from './core/database/transaction';
 import { formatError } from './core/errors/format-error';
+import { serviceUnavailableStatus } from './core/errors/service-unavailable';
 import { DocumentCache } from './core/graphql/document-cache';
 import { queryLimitsPlugin } from './core/graphql/query-limits';
 import { describeError, logger } from './core/logging/logger';
@@ -30,6 +31,7 @@ import { graphqlObservation } from './core/observability/graphql-plugin';
 import { TesseraMetrics } from './core/observability/metrics';
 import { CallerNote, noteCaller, noteOutcome, recordOf, shareRecord, startRecord } from './core/observability/request-record';
 import { SECRET_PREFIXES } from './core/secrets/secret-format';
+import { databaseAnswers } from './database/data-source';
 import { createLoaders } from './loaders';
 import { ACCESS_TOKEN_PREFIXES } from './modules/access-token/access-token.issuer';
 import { INTROSPECTION_PATH, createIntrospectionHandler } from './modules/introspection/introspection.handler';
@@ -100,6 +102,7 @@ export async function createApp(config: AppConfig, db: DataSource, schema: Graph
       graphqlObservation(metrics),
       queryLimitsPlugin(config.queryLimits),
       tokenUsagePlugin(services.usageRecorder),
+      serviceUnavailableStatus(),
       config.explorer === 'sandbox' ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }) : ApolloServerPluginLandingPageDisabled(),
     ],
   });
@@ -143,13 +146,10 @@ export async function createApp(config: AppConfig, db: DataSource, schema: Graph
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  // Its own short bound (below the statement limit): a stalled database answers 503 within a second.
   app.get('/readyz', async (_req, res) => {
-    try {
-      await db.query('SELECT 1');
-      res.json({ status: 'ready' });
-    } catch {
-      res.status(503).json({ status: 'unavailable' });
-    }
+    if (await databaseAnswers(db, 800)) res.json({ status: 'ready' });
+    else res.status(503).json({ status: 'unavailable' });
   });
 
   if (config.explorer === 'graphiql') app.use(graphiqlExplorer());

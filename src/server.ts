@@ -10,7 +10,7 @@ import { AppConfig, isMysqlUrl } from './core/config/config';
 import { RequestContext } from './core/context/request-context';
 import { createTransactionRunner } from './core/database/transaction';
 import { runEvery } from './core/lifecycle/schedule';
-import { createDataSource } from './database/data-source';
+import { createDataSource, runMigrations } from './database/data-source';
 import { drainable } from './core/http/drain';
 import { configureLogging } from './core/logging/logger';
 import { resolveTokenPepper } from './core/secrets/pepper';
@@ -53,11 +53,11 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
   configureLogging({ level: config.logLevel, format: config.logFormat, nodeEnv: config.nodeEnv });
   const pepper = resolveTokenPepper(config);
   if (!isMysqlUrl(config.databaseUrl) && config.databaseUrl !== ':memory:') mkdirSync(dirname(config.databaseUrl), { recursive: true });
-  const db = createDataSource(config.databaseUrl, { logger: options.sqlLogger });
+  const db = createDataSource(config.databaseUrl, { logger: options.sqlLogger, limits: config.database });
   await db.initialize();
   let metricsServer: Server | null = null;
   try {
-    await db.runMigrations({ transaction: 'each' });
+    await runMigrations(db);
     await bootstrapAdmin(db, config, options.print ?? ((line) => process.stdout.write(`${line}\n`)));
     const services = createServices(db, config, pepper);
     services.usageRecorder.start();

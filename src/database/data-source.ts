@@ -4,12 +4,16 @@ import { typeormLogger } from '../core/logging/typeorm-logger';
 import { ENTITIES } from './entities';
 import { MYSQL_MIGRATIONS } from './migrations/mysql';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite';
+import { DatabaseLimits, StallGuard } from './stall-guard';
 
 export interface DataSourceOptions {
   /** Receives every SQL statement; used by tests that count queries. */
   logger?: Logger;
-  poolSize?: number;
+  /** MySQL/MariaDB: bound every wait (see StallGuard); unset (the CLI, scripts): mysql2's defaults, no bounds. */
+  limits?: DatabaseLimits;
 }
+
+const guards = new WeakMap<DataSource, StallGuard>();
 
 /**
  * The DataSource for a DATABASE_URL: MySQL/MariaDB through mysql2, anything else a SQLite file
@@ -24,7 +28,8 @@ export function createDataSource(databaseUrl: string, options: DataSourceOptions
     logging: (options.logger ? ['query', 'error'] : ['error']) as LoggerOptions,
   };
   if (isMysqlUrl(databaseUrl)) {
-    return new DataSource({
+    const guard = options.limits ? new StallGuard(options.limits) : undefined;
+    const db = new DataSource({
       ...common,
       type: databaseUrl.startsWith('mariadb://') ? 'mariadb' : 'mysql',
       url: databaseUrl.replace(/^mariadb:/, 'mysql:'),
@@ -32,9 +37,11 @@ export function createDataSource(databaseUrl: string, options: DataSourceOptions
       timezone: 'Z',
       // mysql2's long stack traces cost an Error per query on the hot path.
       trace: false,
-      poolSize: options.poolSize ?? 10,
+      ...(guard?.poolOptions ?? { poolSize: 10 }),
       migrations: MYSQL_MIGRATIONS,
     });
+    if (guard) guards.set(db, guard);
+    return db;
   }
   return new DataSource({
     ...common,
@@ -48,4 +55,27 @@ export function createDataSource(databaseUrl: string, options: DataSourceOptions
     },
     migrations: SQLITE_MIGRATIONS,
   });
+}
+
+/** Applies pending migrations; the statement time limit does not apply to them (an ALTER of a big table may take minutes). */
+export async function runMigrations(db: DataSource): Promise<void> {
+  const migrate = () => db.runMigrations({ transaction: 'each' });
+  await (guards.get(db)?.unbounded(migrate) ?? migrate());
+}
+
+/** Whether the database answers `SELECT 1` within `withinMs` (readiness: a stalled database must not stall the probe). */
+export async function databaseAnswers(db: DataSource, withinMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), withinMs);
+  });
+  const answer = db.query('SELECT 1').then(
+    () => true,
+    () => false,
+  );
+  try {
+    return await Promise.race([answer, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -71,6 +71,19 @@ describe('configuration', () => {
     }
   });
 
+  it('bounds MySQL waits: pool 10, connect and statement timeouts 5 s, queue 100 by default', () => {
+    expect(loadConfig({}).database).toEqual({ poolSize: 10, connectTimeoutMs: 5000, queryTimeoutMs: 5000, queueLimit: 100 });
+    expect(loadConfig({ TESSERA_DB_POOL_SIZE: '4', TESSERA_DB_CONNECT_TIMEOUT_MS: '1000', TESSERA_DB_QUERY_TIMEOUT_MS: '1500', TESSERA_DB_QUEUE_LIMIT: '20' }).database).toEqual({
+      poolSize: 4,
+      connectTimeoutMs: 1000,
+      queryTimeoutMs: 1500,
+      queueLimit: 20,
+    });
+    expect(() => loadConfig({ TESSERA_DB_QUERY_TIMEOUT_MS: '50' })).toThrow('TESSERA_DB_QUERY_TIMEOUT_MS: must be between 100 and 3600000 (got 50)');
+    expect(() => loadConfig({ TESSERA_DB_POOL_SIZE: '0' })).toThrow('TESSERA_DB_POOL_SIZE: must be between 1 and 1000 (got 0)');
+    expect(() => loadConfig({ TESSERA_DB_QUEUE_LIMIT: 'none' })).toThrow('TESSERA_DB_QUEUE_LIMIT: must be a whole number (got "none")');
+  });
+
   it('reads the refresh reuse grace period (10 s, 0 = none) and the Keycloak realm (any when unset)', () => {
     expect(loadConfig({})).toMatchObject({ refreshReuseGraceSeconds: 10, keycloakRealm: undefined });
     expect(loadConfig({ TESSERA_REFRESH_REUSE_GRACE_SECONDS: '0', TESSERA_KEYCLOAK_REALM: ' datachain ' })).toMatchObject({ refreshReuseGraceSeconds: 0, keycloakRealm: 'datachain' });

@@ -1,6 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { Caller } from '../context/request-context';
 import { ErrorCode } from '../errors/app-error';
+import { isDatabaseUnavailable, serviceUnavailable } from '../errors/service-unavailable';
 import { SecretPrefix, parseSecret } from '../secrets/secret-format';
 import { CredentialThrottle } from './credential-throttle';
 
@@ -46,8 +47,17 @@ export class BearerAuthenticator {
    * The caller, null when no credentials were sent; throws a 401 (or 429) GraphQLError for bad ones.
    * `onRefused` hears of well-formed secrets that were refused (unknown, revoked, expired…) and not
    * throttled, so the throttle bounds how many it hears of; malformed ones cost no I/O at all.
+   * A database that does not answer accepts no one (fail closed): a 503 GraphQLError.
    */
   async authenticate(authorization: string | undefined, clientAddress: string | null, onRefused?: (prefix: SecretPrefix) => Promise<void>): Promise<Caller | null> {
+    try {
+      return await this.check(authorization, clientAddress, onRefused);
+    } catch (error) {
+      throw isDatabaseUnavailable(error) ? serviceUnavailable() : error;
+    }
+  }
+
+  private async check(authorization: string | undefined, clientAddress: string | null, onRefused?: (prefix: SecretPrefix) => Promise<void>): Promise<Caller | null> {
     const secret = bearerSecret(authorization);
     if (secret === undefined) return null;
     const prefix = secret ? parseSecret(secret) : null;

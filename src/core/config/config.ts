@@ -22,6 +22,11 @@ export interface AppConfig {
   port: number;
   /** `mysql://…` or a SQLite file path (`sqlite:` prefix optional). */
   databaseUrl: string;
+  /**
+   * MySQL/MariaDB only: pool size, and bounds on every wait, so that a database that stops
+   * answering fails requests with 503 within seconds instead of hanging them.
+   */
+  database: { poolSize: number; connectTimeoutMs: number; queryTimeoutMs: number; queueLimit: number };
   adminEmail?: string;
   adminPassword?: string;
   /** HMAC key for stored token hashes; resolved by `resolveTokenPepper` when unset. */
@@ -156,6 +161,10 @@ const environment = z
     ),
     PORT: integer(4000, 0, 65535),
     DATABASE_URL: databaseUrl,
+    TESSERA_DB_POOL_SIZE: integer(10, 1, 1000),
+    TESSERA_DB_CONNECT_TIMEOUT_MS: integer(5000, 100, 120_000),
+    TESSERA_DB_QUERY_TIMEOUT_MS: integer(5000, 100, 3_600_000),
+    TESSERA_DB_QUEUE_LIMIT: integer(100, 1, 1_000_000),
     TESSERA_SESSION_TTL_SECONDS: integer(12 * 3600, 60, 30 * 24 * 3600),
     TESSERA_LOGIN_MAX_ATTEMPTS_PER_ACCOUNT: integer(5, 1, 1000),
     TESSERA_LOGIN_MAX_ATTEMPTS_PER_ADDRESS: integer(20, 1, 100000),
@@ -202,6 +211,12 @@ const environment = z
       nodeEnv: env.NODE_ENV,
       port: env.PORT,
       databaseUrl: env.DATABASE_URL,
+      database: {
+        poolSize: env.TESSERA_DB_POOL_SIZE,
+        connectTimeoutMs: env.TESSERA_DB_CONNECT_TIMEOUT_MS,
+        queryTimeoutMs: env.TESSERA_DB_QUERY_TIMEOUT_MS,
+        queueLimit: env.TESSERA_DB_QUEUE_LIMIT,
+      },
       adminEmail: env.TESSERA_ADMIN_EMAIL,
       adminPassword: env.TESSERA_ADMIN_PASSWORD,
       tokenPepper: env.TESSERA_TOKEN_PEPPER,

@@ -3,9 +3,10 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { ValidationError } from 'class-validator';
 import { QueryFailedError } from 'typeorm';
 import { AppError, ErrorCode, FieldError } from './app-error';
+import { isDatabaseUnavailable } from './service-unavailable';
 
 // What graphql-js and Apollo raise before any resolver runs (ApolloServerErrorCode), plus the
-// 401/429 the context raises for a bad bearer token.
+// 401/429 the context raises for a bad bearer token and its 503 when the database does not answer.
 const REQUEST_ERROR_CODES = new Set([
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
@@ -16,6 +17,7 @@ const REQUEST_ERROR_CODES = new Set([
   'OPERATION_RESOLUTION_FAILURE',
   ErrorCode.UNAUTHENTICATED,
   ErrorCode.RATE_LIMITED,
+  ErrorCode.SERVICE_UNAVAILABLE,
 ]);
 
 /** graphql-js's parser stopping at `parseOptions.maxTokens` (see app.ts). */
@@ -47,7 +49,8 @@ export function validationFields(errors: ValidationError[], parent = ''): FieldE
  */
 export function isExpectedError(error: unknown): boolean {
   const original = unwrapResolverError(error);
-  if (original instanceof AppError || isUniqueViolation(original)) return true;
+  // A database that does not answer is the operator's concern, told by /readyz and the driver's own log lines, not one log line per request.
+  if (original instanceof AppError || isUniqueViolation(original) || isDatabaseUnavailable(original)) return true;
   return error instanceof GraphQLError && error.path === undefined && REQUEST_ERROR_CODES.has(requestErrorCode(error) ?? '');
 }
 
@@ -69,7 +72,8 @@ function coercionField(message: string): string | null {
 
 /**
  * The one place errors become `extensions.code`: AppErrors (input validation included, see
- * validate-args.ts) keep their code and fields, request errors pass through (a document over the
+ * validate-args.ts) keep their code and fields, a database that does not answer is
+ * SERVICE_UNAVAILABLE, request errors pass through (a document over the
  * token limit as BAD_USER_INPUT with `limit: maxTokens`, like the other limits),
  * and anything else is masked as INTERNAL_SERVER_ERROR (the server logs it with the request id).
  */
@@ -80,6 +84,10 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   if (isUniqueViolation(original)) {
     // A concurrent request won the race for the same unique value; the check before the insert missed it.
     return { ...base, message: 'This conflicts with a record created at the same moment; retry to see it', extensions: { code: ErrorCode.CONFLICT } };
+  }
+  if (isDatabaseUnavailable(original)) {
+    // serviceUnavailableStatus (service-unavailable.ts) makes the answer a 503 with Retry-After.
+    return { ...base, message: 'The database is not answering; retry shortly', extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } };
   }
   if (original instanceof AppError) {
     const { fields, retryAfterSeconds } = original.details;

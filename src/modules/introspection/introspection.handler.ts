@@ -2,6 +2,7 @@ import { IncomingMessage, ServerResponse } from 'node:http';
 import { BodyTooLargeError, readForm, writeJson, writeSlowDown, writeTooLarge } from '../../core/http/form';
 import { CredentialThrottle } from '../../core/auth/credential-throttle';
 import { bearerSecret } from '../../core/auth/bearer';
+import { isDatabaseUnavailable, writeTemporarilyUnavailable } from '../../core/errors/service-unavailable';
 import { Scope } from '../access-token/access-token.scopes';
 import { describeError, logger } from '../../core/logging/logger';
 import { noteCaller } from '../../core/observability/request-record';
@@ -177,6 +178,7 @@ export function createIntrospectionHandler(deps: IntrospectionDeps): (req: Incom
     handle(req, res).catch((error: unknown) => {
       if (res.headersSent) return;
       if (error instanceof BodyTooLargeError) return writeTooLarge(res);
+      if (isDatabaseUnavailable(error)) return writeTemporarilyUnavailable(res);
       logger.error({ error: describeError(error) }, 'introspection failed');
       writeJson(res, 500, { error: 'server_error' });
     });

@@ -1,6 +1,7 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { BodyTooLargeError, readForm, writeJson, writeSlowDown, writeTooLarge } from '../../core/http/form';
 import { RequestContext } from '../../core/context/request-context';
+import { isDatabaseUnavailable, writeTemporarilyUnavailable } from '../../core/errors/service-unavailable';
 import { describeError, logger } from '../../core/logging/logger';
 import { noteCaller } from '../../core/observability/request-record';
 import { clientCredentialsOf } from '../oauth-client/client-credentials';
@@ -26,7 +27,7 @@ async function formOf(req: IncomingMessage, required: string[]): Promise<URLSear
   return form;
 }
 
-/** Runs an OAuth endpoint: OAuth errors answer RFC 6749 §5.2 JSON, anything else is logged and masked. */
+/** Runs an OAuth endpoint: OAuth errors answer RFC 6749 §5.2 JSON, a database that does not answer 503, anything else is logged and masked. */
 function endpoint(name: string, handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     handle(req, res).catch((error: unknown) => {
@@ -39,6 +40,7 @@ function endpoint(name: string, handle: (req: IncomingMessage, res: ServerRespon
         writeJson(res, error.status, { error: error.error, error_description: error.description }, challenge);
         return;
       }
+      if (isDatabaseUnavailable(error)) return writeTemporarilyUnavailable(res);
       logger.error({ error: describeError(error) }, `${name} failed`);
       writeJson(res, 500, { error: 'server_error' });
     });
