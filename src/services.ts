@@ -71,7 +71,7 @@ export function createServices(db: DataSource, config: AppConfig, pepper: string
     accessTokenDeletion,
     refreshTokens,
     oauthClients: new OAuthClientService(pepper, audit, refreshTokens),
-    accessTokenAuthenticator: new AccessTokenAuthenticator(pepper, createTokenLookup(db), lastUsed),
+    accessTokenAuthenticator: new AccessTokenAuthenticator(pepper, createTokenLookup(db), lastUsed, usageRecorder),
     tokenAuthFailures: new CredentialThrottle(throttleStore, config),
     lastUsed,
     usageRecorder,

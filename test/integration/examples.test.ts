@@ -535,6 +535,32 @@ describe('docs/examples run against the server', () => {
     });
   });
 
+  describe('issue 13', () => {
+    it('address allowlists: policy requires and caps them, the token works only from inside, refused uses are recorded, rotation keeps the list', async () => {
+      const F = 'token-address-allowlists';
+      const owner = await createUser(server, admin, 'allowlist-owner');
+      const { organizationId, groupId } = await createHierarchy(server, owner.token);
+      const policy = (await runOk(F, 'AllowlistPolicy', { organizationId, requireAllowedAddresses: true, allowedAddressRanges: ['127.0.0.0/8', '10.0.0.0/8'] }, owner.token)).setTokenPolicy.tokenPolicy;
+      expect(policy).toEqual({ id: organizationId, requireAllowedAddresses: true, allowedAddressRanges: ['127.0.0.0/8', '10.0.0.0/8'] });
+
+      const input = { groupId, name: 'CI runners', scopes: ['api'], password: USER_PASSWORD };
+      expect(codeOf(await run(F, 'CreateAllowlistedGroupToken', { ...input, allowedAddresses: null }, owner.token))).toBe('BAD_USER_INPUT');
+      expect(codeOf(await run(F, 'CreateAllowlistedGroupToken', { ...input, allowedAddresses: ['192.0.2.10'] }, owner.token))).toBe('BAD_USER_INPUT');
+      // This test's requests come from 127.0.0.1: inside the first list, outside the second.
+      const inside = (await runOk(F, 'CreateAllowlistedGroupToken', { ...input, allowedAddresses: ['127.0.0.1', '10.20.0.0/16'] }, owner.token)).createAccessToken;
+      expect(inside.accessToken).toMatchObject({ allowedAddresses: ['127.0.0.1', '10.20.0.0/16'], status: 'ACTIVE' });
+      expect(ok(await server.gql(VIEWER, {}, inside.secret)).viewer.principal.__typename).toBe('TechnicalUser');
+      const outside = (await runOk(F, 'CreateAllowlistedGroupToken', { ...input, allowedAddresses: ['10.20.0.0/16'] }, owner.token)).createAccessToken;
+      expect((await server.gql(VIEWER, {}, outside.secret)).status).toBe(401);
+
+      const rotated = (await runOk(F, 'RotateAllowlistedToken', { id: outside.accessToken.id, password: USER_PASSWORD }, owner.token)).rotateAccessToken;
+      expect(rotated.accessToken.allowedAddresses).toEqual(['10.20.0.0/16']);
+      await server.services.usageRecorder.flush();
+      const uses = (await runOk(F, 'AllowlistedTokenUses', { id: outside.accessToken.id }, owner.token)).accessToken.usage.edges.map((e: { node: unknown }) => e.node);
+      expect(uses).toEqual([expect.objectContaining({ operation: 'graphql', clientAddress: '127.0.0.1', outcome: 'REFUSED' })]);
+    });
+  });
+
   it('ran every operation of every example file', () => {
     const all = examples.flatMap((example) => example.operations.map((operation) => `${example.name}#${operation}`));
     expect(all.filter((operation) => !ran.has(operation))).toEqual([]);

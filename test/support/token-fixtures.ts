@@ -36,6 +36,7 @@ export const TOKEN_OPS = {
   revoke: `mutation($input: RevokeAccessTokenInput!) { revokeAccessToken(input: $input) { accessToken { ${TOKEN_FIELDS} } } }`,
   restore: `mutation($input: AccessTokenIdInput!) { restoreAccessToken(input: $input) { accessToken { ${TOKEN_FIELDS} } } }`,
   rotate: `mutation($input: RotateAccessTokenInput!) { rotateAccessToken(input: $input) { secret accessToken { ${TOKEN_FIELDS} } } }`,
+  update: `mutation($input: UpdateAccessTokenInput!) { updateAccessToken(input: $input) { accessToken { ${TOKEN_FIELDS} allowedAddresses } } }`,
   delete: 'mutation($input: AccessTokenIdInput!) { deleteAccessToken(input: $input) { deletedId } }',
   deleteAll: 'mutation($input: DeleteAllAccessTokensInput) { deleteAllAccessTokens(input: $input) { deletedCount } }',
   setPolicy:
@@ -156,7 +157,8 @@ export function expectBadInput(response: GraphQLResponse, field: string): void {
   const error = response.errors![0];
   const fields = error.extensions.fields?.map((f) => f.field);
   if (fields) {
-    expect(fields).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`^(input\\.)?${field.replace(/^input\./, '')}$`))]));
+    const escaped = field.replace(/^input\./, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    expect(fields).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`^(input\\.)?${escaped}$`))]));
   } else {
     expect(error.message).toContain(`"${field}"`);
   }

@@ -1,4 +1,5 @@
 import { Role, roleAtLeast } from '../../core/authorization/role';
+import { AddressRange, parseAddressList, rangesOutside } from '../../core/http/address-ranges';
 import { SCOPES_BY_LEVEL, Scope } from './access-token.scopes';
 import { AppError, ErrorCode, badInput, conflict, forbidden } from '../../core/errors/app-error';
 import { TokenPolicyEntity } from '../token-policy/token-policy.entity';
@@ -11,6 +12,8 @@ const DAY_MS = 24 * 3600 * 1000;
 export interface MintingToken {
   scopes: string[];
   expiresAt: Date | null;
+  /** Its address allowlist: a token it sets one on stays inside it; null for none. */
+  allowedAddresses: AddressRange[] | null;
 }
 
 /** Scopes must be offered by the level, allowed by the organization's policy, and within the minting token's. */
@@ -29,9 +32,45 @@ export function checkScopes(level: AccessTokenLevel, scopes: string[], policy: T
 }
 
 /** The scopes a token-authenticated caller could not pass on (`api` covers `read_api`); none for a session. */
-function scopesBeyond(scopes: string[], minting: MintingToken | null): string[] {
+function scopesBeyond(scopes: string[], minting: Pick<MintingToken, 'scopes'> | null): string[] {
   if (!minting) return [];
   return scopes.filter((scope) => !minting.scopes.includes(scope) && !(scope === Scope.READ_API && minting.scopes.includes(Scope.API)));
+}
+
+/** Edit in place only narrows: every new scope must be one the token has (`api` covers `read_api`). */
+export function checkNarrowerScopes(scopes: string[], current: string[]): void {
+  const wider = scopesBeyond(scopes, { scopes: current });
+  if (wider.length) throw badInput('input.scopes', `${wider.join(', ')} not among the token's scopes (${current.join(', ')}): scopes can only be narrowed in place; create a new token for more`, 'narrowerOnly');
+}
+
+/** Why an address allowlist (normalised; null for none) is refused, or null when it is allowed. */
+export interface AddressListRefusal {
+  message: string;
+  constraint: 'tokenPolicy' | 'addressCeiling';
+}
+
+/**
+ * An organization's policy may require an allowlist (`requireAllowedAddresses`) and bound it
+ * (`allowedAddressRanges`: every entry inside one of them, so a list is then required too); a
+ * token-authenticated caller whose token has an allowlist passes on none wider than its own.
+ */
+export function addressListRefusal(list: string[] | null, policy: TokenPolicyEntity | null, minting: MintingToken | null): AddressListRefusal | null {
+  const caps = parseAddressList(policy?.allowedAddressRangeList ?? null);
+  if (!list && (policy?.requireAllowedAddresses || caps)) return { message: "the organization's token policy requires an address allowlist", constraint: 'tokenPolicy' };
+  if (!list && minting?.allowedAddresses) return { message: 'the token you are using has an address allowlist: give one within it', constraint: 'addressCeiling' };
+  const ranges = parseAddressList(list?.join(' ') ?? null) ?? [];
+  const outsidePolicy = caps ? rangesOutside(ranges, caps) : [];
+  if (outsidePolicy.length) return { message: `${outsidePolicy.join(', ')} outside the ranges the organization's token policy allows (${policy!.allowedAddressRangeList!.split(' ').join(', ')})`, constraint: 'tokenPolicy' };
+  const outsideMinting = minting?.allowedAddresses ? rangesOutside(ranges, minting.allowedAddresses) : [];
+  if (outsideMinting.length) return { message: `${outsideMinting.join(', ')} outside the address allowlist of the token you are using`, constraint: 'addressCeiling' };
+  return null;
+}
+
+/** A requested allowlist (normalised; null for none) that the policy and the minting token allow, as stored. */
+export function checkAllowedAddresses(list: string[] | null, policy: TokenPolicyEntity | null, minting: MintingToken | null): string | null {
+  const refusal = addressListRefusal(list, policy, minting);
+  if (refusal) throw badInput('input.allowedAddresses', refusal.message, refusal.constraint);
+  return list ? list.join(' ') : null;
 }
 
 /**
@@ -40,7 +79,7 @@ function scopesBeyond(scopes: string[], minting: MintingToken | null): string[] 
  * restored token keeps its expiry (`keptExpiry`), which must not outlive the caller's token;
  * rotation leaves it undefined, because it fits the new secret's expiry instead (`resolveRotationExpiry`).
  */
-export function checkReissue(action: 'rotate' | 'restore', level: AccessTokenLevel, scopes: string[], minting: MintingToken | null, keptExpiry?: Date | null): void {
+export function checkReissue(action: 'rotate' | 'restore' | 'update', level: AccessTokenLevel, scopes: string[], minting: MintingToken | null, keptExpiry?: Date | null): void {
   if (!minting) return;
   if (level === AccessTokenLevel.PERSONAL) throw forbidden(`An access token cannot ${action} personal tokens; sign in to do so`);
   const beyond = scopesBeyond(scopes, minting);

@@ -2,6 +2,7 @@ import { EntityManager, In } from 'typeorm';
 import { Caller, RequestContext } from '../../core/context/request-context';
 import { forUpdate } from '../../core/database/transaction';
 import { badInput, notFound } from '../../core/errors/app-error';
+import { parseAddressList } from '../../core/http/address-ranges';
 import { MembershipEntity } from '../membership/membership.entity';
 import { SessionService } from '../session/session.service';
 import { UserEntity, UserKind } from '../user/user.entity';
@@ -32,11 +33,11 @@ export async function lockAccessToken(tx: EntityManager, id: string): Promise<Ac
   return token;
 }
 
-/** The limits a token-authenticated caller passes on: its own token's scopes and expiry; null for a session. */
+/** The limits a token-authenticated caller passes on: its own token's scopes, expiry and allowlist; null for a session. */
 export async function mintingTokenOf(ctx: RequestContext, caller: Caller): Promise<MintingToken | null> {
   if (!caller.accessTokenId) return null;
   const own = await ctx.db.manager.findOneOrFail(AccessTokenEntity, { where: { id: caller.accessTokenId } });
-  return { scopes: tokenScopes(own), expiresAt: own.expiresAt };
+  return { scopes: tokenScopes(own), expiresAt: own.expiresAt, allowedAddresses: parseAddressList(own.allowedAddressList) };
 }
 
 /**

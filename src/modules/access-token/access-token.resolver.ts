@@ -70,7 +70,7 @@ export class AccessTokenResolver {
     description: 'Replaces a token\'s secret: a new token with the same settings, linked to the old one, which is revoked. Rotating an already rotated token revokes its whole chain (reuse detection). A signed-in caller must enter their password.',
   })
   rotateAccessToken(@Ctx() ctx: RequestContext, @Arg('input', () => RotateAccessTokenInput, { description: 'The token.' }) input: RotateAccessTokenInput): Promise<AccessTokenSecretPayload> {
-    return ctx.services.accessTokenRotation.rotate(ctx, input.id, input.expiresAt, input.password);
+    return ctx.services.accessTokenRotation.rotate(ctx, input.id, input.expiresAt, input.password, input.allowedAddresses);
   }
 
   @RequireRole(Role.ADMIN, AccessTarget.ACCESS_TOKEN, 'input.id')
@@ -92,6 +92,11 @@ export class AccessTokenResolver {
   @FieldResolver(() => [String], { description: 'What the token may do.' })
   scopes(@Root() token: AccessTokenEntity): string[] {
     return tokenScopes(token);
+  }
+
+  @FieldResolver(() => [String], { nullable: true, description: 'The client addresses and CIDR ranges it may be used from, normalised (IPv4-mapped IPv6 as IPv4); null when it may be used from anywhere.' })
+  allowedAddresses(@Root() token: AccessTokenEntity): string[] | null {
+    return token.allowedAddressList ? token.allowedAddressList.split(' ') : null;
   }
 
   @FieldResolver(() => AccessTokenStatus, { description: 'Whether the token works now, and if not, why.' })

@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { ResourceType, Role } from '../../core/authorization/role';
+import { AddressRange, parseAddressList } from '../../core/http/address-ranges';
 import { UserKind, UserStatus } from '../user/user.entity';
 import { AccessTokenKind, AccessTokenLevel } from './access-token.entity';
 
@@ -19,6 +20,8 @@ export interface TokenRecord {
   revokedAt: Date | null;
   lastUsedAt: Date | null;
   lastUsedAddresses: string | null;
+  /** The client addresses it may be used from, parsed once per row read (a cached record carries them); null for anywhere. */
+  allowedAddresses: AddressRange[] | null;
   owner: {
     id: string;
     kind: UserKind;
@@ -33,7 +36,7 @@ export interface TokenRecord {
 }
 
 const COLUMNS = `t.id, t.tokenHash, t.level, t.kind, t.scopeList, t.role, t.resourceType, t.resourceId, t.organizationId,
-  t.createdAt, t.expiresAt, t.revokedAt, t.lastUsedAt, t.lastUsedAddresses,
+  t.createdAt, t.expiresAt, t.revokedAt, t.lastUsedAt, t.lastUsedAddresses, t.allowedAddressList,
   u.id AS ownerId, u.kind AS ownerKind, u.email AS ownerEmail, u.displayName AS ownerDisplayName, u.status AS ownerStatus,
   u.validUntil AS ownerValidUntil, u.isPlatformAdmin AS ownerIsPlatformAdmin, u.createdAt AS ownerCreatedAt, u.updatedAt AS ownerUpdatedAt`;
 
@@ -62,6 +65,7 @@ function toRecord(row: Row): TokenRecord {
     revokedAt: toDate(row.revokedAt),
     lastUsedAt: toDate(row.lastUsedAt),
     lastUsedAddresses: row.lastUsedAddresses as string | null,
+    allowedAddresses: parseAddressList(row.allowedAddressList as string | null),
     owner: {
       id: row.ownerId as string,
       kind: row.ownerKind as UserKind,

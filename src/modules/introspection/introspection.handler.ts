@@ -2,6 +2,7 @@ import { IncomingMessage, ServerResponse } from 'node:http';
 import { BodyTooLargeError, readForm, writeJson, writeSlowDown, writeTooLarge } from '../../core/http/form';
 import { CredentialThrottle } from '../../core/auth/credential-throttle';
 import { bearerSecret } from '../../core/auth/bearer';
+import { isIpAddress } from '../../core/http/address-ranges';
 import { isDatabaseUnavailable, writeTemporarilyUnavailable } from '../../core/errors/service-unavailable';
 import { Scope } from '../access-token/access-token.scopes';
 import { describeError, logger } from '../../core/logging/logger';
@@ -30,6 +31,11 @@ const isAccessTokenSecret = (secret: string): boolean => {
 const isRefreshTokenSecret = (secret: string): boolean => parseSecret(secret) === SECRET_PREFIXES.refreshToken;
 
 const seconds = (date: Date): number => Math.floor(date.getTime() / 1000);
+
+/** The end client's address a resource server names (`client_address`), null when it names none. */
+const endClientOf = (form: URLSearchParams | null): string | null => form?.get('client_address') ?? null;
+
+const BAD_CLIENT_ADDRESS = { error: 'invalid_request', error_description: 'client_address must be the IPv4 or IPv6 address of the end client' };
 
 /** RFC 7662 §2.2 members, plus Tessera's `level`, `kind`, `resource` and `role`. */
 function introspectionOf(record: TokenRecord) {
@@ -73,7 +79,8 @@ export interface IntrospectionDeps {
  * authenticates with an access token carrying the `introspect` scope (RFC 6750 bearer), or as a
  * registered confidential OAuth client (HTTP Basic or `client_id` and `client_secret` in the form,
  * RFC 7662 §2.1); the token
- * to check comes form-encoded as `token`. Caller and subject are found by one indexed query; an
+ * to check comes form-encoded as `token`, and the address of the end client that presented it as
+ * `client_address` (checked against the token's allowlist; a token with one is inactive without it). Caller and subject are found by one indexed query; an
  * inactive subject, whatever the reason, or one out of the caller's reach (`mayIntrospect`), answers only `{"active": false}`. It runs on bare
  * node:http, ahead of Express, so a check costs little more than that query.
  */
@@ -113,15 +120,19 @@ export function createIntrospectionHandler(deps: IntrospectionDeps): (req: Incom
     }
     if (client.type !== OAuthClientType.CONFIDENTIAL) return refuse('Only confidential clients may introspect');
     noteCaller(req, { kind: 'client', clientId: client.clientId });
-    const subject = (form ?? (await readForm(req)))?.get('token');
+    const body = form ?? (await readForm(req));
+    const subject = body?.get('token');
     if (!subject) return send(res, 400, { error: 'invalid_request', error_description: 'Send the token form-encoded (token=…)' });
+    const endClient = endClientOf(body);
+    if (endClient !== null && !isIpAddress(endClient)) return send(res, 400, BAD_CLIENT_ADDRESS);
     if (isRefreshTokenSecret(subject)) {
       // A refresh token is shown only to the client it was issued to.
       const refresh = await deps.introspectRefreshToken(req, subject);
       return send(res, 200, refresh && refresh.oauthClientId === client.id ? refresh.answer : { active: false });
     }
-    const record = isAccessTokenSecret(subject) ? (await deps.authenticator.findActive([subject], address)).get(subject) : undefined;
-    if (!record) return send(res, 200, { active: false });
+    const record = isAccessTokenSecret(subject) ? (await deps.authenticator.lookupActive([subject])).get(subject) : undefined;
+    if (!record || !deps.authenticator.admits(record, endClient, 'introspection')) return send(res, 200, { active: false });
+    deps.authenticator.touch(record, address);
     deps.usage.record({ tokenId: record.id, operation: 'introspection', clientAddress: address, outcome: TokenUsageOutcome.SUCCESS });
     // A client reads no one's personal data: no e-mail address.
     const { username: _username, ...answer } = introspectionOf(record);
@@ -144,9 +155,11 @@ export function createIntrospectionHandler(deps: IntrospectionDeps): (req: Incom
     const form = await readForm(req);
     const subject = form?.get('token');
     if (!subject) return send(res, 400, { error: 'invalid_request', error_description: 'Send the token form-encoded (token=…)' });
+    const endClient = endClientOf(form);
+    if (endClient !== null && !isIpAddress(endClient)) return send(res, 400, BAD_CLIENT_ADDRESS);
     if (isRefreshTokenSecret(subject)) {
       const caller = (await deps.authenticator.lookupActive([callerSecret])).get(callerSecret);
-      if (!caller) return send(res, 401, { error: 'invalid_token', error_description: 'The access token is invalid, expired or revoked' }, challenge('invalid_token'));
+      if (!caller || !deps.authenticator.admits(caller, address, 'introspection')) return send(res, 401, { error: 'invalid_token', error_description: 'The access token is invalid, expired or revoked' }, challenge('invalid_token'));
       noteCaller(req, { kind: 'access_token', userId: caller.owner.id, tokenId: caller.id });
       if (!caller.scopeList.split(' ').includes(Scope.INTROSPECT)) return send(res, 403, { error: 'insufficient_scope', error_description: 'The access token lacks the introspect scope' }, challenge('insufficient_scope'));
       // A refresh token is shown only to its owner's own introspect tokens.
@@ -157,7 +170,8 @@ export function createIntrospectionHandler(deps: IntrospectionDeps): (req: Incom
     // Marked used below, once known to be in the caller's reach: asking about a token is no use of it.
     const active = await deps.authenticator.lookupActive(secrets);
     const caller = active.get(callerSecret);
-    if (!caller) {
+    // The introspect token itself is used from the resource server's address.
+    if (!caller || !deps.authenticator.admits(caller, address, 'introspection')) {
       // Only a refused caller is throttled: a valid introspect token works whatever others on its address did.
       const wait = await deps.failures.refused(callerSecret, address);
       if (wait > 0) return sendSlowDown(res, wait);
@@ -170,6 +184,8 @@ export function createIntrospectionHandler(deps: IntrospectionDeps): (req: Incom
     }
     const record = subject === callerSecret ? caller : active.get(subject);
     if (!record || !mayIntrospect(caller, record)) return send(res, 200, { active: false });
+    // The subject is used by the end client: without its address, a token with an allowlist is inactive (fail closed).
+    if (!deps.authenticator.admits(record, endClient, 'introspection')) return send(res, 200, { active: false });
     if (record !== caller) deps.authenticator.touch(record, address);
     deps.usage.record({ tokenId: record.id, operation: 'introspection', clientAddress: address, outcome: TokenUsageOutcome.SUCCESS });
     send(res, 200, await withClientId(req, record, introspectionOf(record)));

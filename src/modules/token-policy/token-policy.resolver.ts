@@ -23,6 +23,11 @@ export class TokenPolicyResolver {
   allowedScopes(@Root() policy: TokenPolicyEntity): string[] | null {
     return policy.allowedScopeList ? policy.allowedScopeList.split(' ') : null;
   }
+
+  @FieldResolver(() => [String], { nullable: true, description: "CIDR ranges every entry of a token's address allowlist must lie inside (normalised); null for no bound." })
+  allowedAddressRanges(@Root() policy: TokenPolicyEntity): string[] | null {
+    return policy.allowedAddressRangeList ? policy.allowedAddressRangeList.split(' ') : null;
+  }
 }
 
 @Resolver(() => OrganizationEntity)

@@ -3,6 +3,7 @@ import { AuditService } from '../../core/audit/audit.service';
 import { Scope } from '../access-token/access-token.scopes';
 import { RequestContext } from '../../core/context/request-context';
 import { badInput } from '../../core/errors/app-error';
+import { normalizeAddressList } from '../../core/http/address-ranges';
 import { TokenPolicyEntity } from './token-policy.entity';
 import { SetTokenPolicyInput } from './token-policy.types';
 
@@ -19,12 +20,15 @@ export class TokenPolicyService {
     const catalogue = Object.values(Scope) as string[];
     const unknown = (input.allowedScopes ?? []).filter((scope) => !catalogue.includes(scope));
     if (unknown.length) throw badInput('input.allowedScopes', `unknown scopes: ${unknown.join(', ')}`, 'scopeCatalogue');
+    const addressRanges = input.allowedAddressRanges ? normalizeAddressList(input.allowedAddressRanges, 'input.allowedAddressRanges') : null;
     return ctx.transaction(async (tx) => {
       const policy = Object.assign(new TokenPolicyEntity(), {
         organizationId: input.organizationId,
         maxLifetimeDays: input.maxLifetimeDays ?? null,
         requireExpiry: input.requireExpiry ?? false,
         allowedScopeList: input.allowedScopes ? [...new Set(input.allowedScopes)].join(' ') : null,
+        requireAllowedAddresses: input.requireAllowedAddresses ?? false,
+        allowedAddressRangeList: addressRanges?.join(' ') ?? null,
       });
       await tx.save(policy);
       await this.audit.record(tx, ctx, {
@@ -32,7 +36,7 @@ export class TokenPolicyService {
         targetType: 'TokenPolicy',
         targetId: input.organizationId,
         organizationId: input.organizationId,
-        detail: { maxLifetimeDays: policy.maxLifetimeDays, requireExpiry: policy.requireExpiry, allowedScopes: input.allowedScopes ?? null },
+        detail: { maxLifetimeDays: policy.maxLifetimeDays, requireExpiry: policy.requireExpiry, allowedScopes: input.allowedScopes ?? null, requireAllowedAddresses: policy.requireAllowedAddresses, allowedAddressRanges: addressRanges },
       });
       return policy;
     });

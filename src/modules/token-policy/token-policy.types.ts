@@ -21,6 +21,14 @@ export class SetTokenPolicyInput {
   @IsOptional()
   @ArrayMaxSize(16)
   allowedScopes?: string[] | null;
+
+  @Field({ nullable: true, description: 'Whether every new, rotated or edited token must carry an address allowlist (default false).' })
+  @IsOptional()
+  requireAllowedAddresses?: boolean;
+
+  @Field(() => [String], { nullable: true, description: "CIDR ranges (or addresses) every entry of a token's allowlist must lie inside, at most 32; a token then needs an allowlist. Null for no bound." })
+  @IsOptional()
+  allowedAddressRanges?: string[] | null;
 }
 
 @ObjectType({ description: 'The result of setting a token policy.' })

@@ -5,6 +5,7 @@ import { IdentifiedEntity, idColumn, timestampColumn } from '../../core/database
 export enum TokenUsageOutcome {
   SUCCESS = 'SUCCESS',
   ERROR = 'ERROR',
+  REFUSED = 'REFUSED',
 }
 
 registerEnumType(TokenUsageOutcome, {
@@ -13,6 +14,7 @@ registerEnumType(TokenUsageOutcome, {
   valuesConfig: {
     SUCCESS: { description: 'The request succeeded.' },
     ERROR: { description: 'The request was authenticated but answered with an error.' },
+    REFUSED: { description: "The token was refused because the request came from outside its address allowlist (`allowedAddresses`); for introspection, the end client's `client_address`." },
   },
 });
 
@@ -21,7 +23,7 @@ registerEnumType(TokenUsageOutcome, {
  * batches off the request path; kept for TESSERA_USAGE_RETENTION_DAYS. Plain ids, no foreign
  * keys: the trail outlives deleted tokens.
  */
-@ObjectType('TokenUsage', { description: 'One authenticated use of an access token.' })
+@ObjectType('TokenUsage', { description: 'One use of an access token: authenticated, or refused for its address.' })
 @Entity('token_usages')
 @Index('IDX_token_usages_token', ['tokenId', 'id'])
 export class TokenUsageEntity extends IdentifiedEntity {

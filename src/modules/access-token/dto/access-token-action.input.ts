@@ -31,6 +31,10 @@ export class RotateAccessTokenInput {
   @IsOptional()
   expiresAt?: Date | null;
 
+  @Field(() => [String], { nullable: true, description: "Replaces the address allowlist (see `createAccessToken`); omit to keep the old token's, null for none." })
+  @IsOptional()
+  allowedAddresses?: string[] | null;
+
   @Field({ nullable: true, description: 'Your current password: required when signed in with a session, as for createAccessToken.' })
   @IsOptional()
   @MaxLength(PASSWORD_MAX_LENGTH)

@@ -51,6 +51,10 @@ export class CreateAccessTokenInput {
   @IsOptional()
   expiresAt?: Date | null;
 
+  @Field(() => [String], { nullable: true, description: "Client addresses and CIDR ranges it may be used from (IPv4 or IPv6, e.g. `203.0.113.7`, `10.0.0.0/8`, `2001:db8::/32`; at most 32); a use from elsewhere is refused. For introspection, the end client's `client_address` is checked. Omit or null for anywhere (unless the organization's policy requires a list). Not for CLIENT tokens." })
+  @IsOptional()
+  allowedAddresses?: string[] | null;
+
   @Field({ nullable: true, description: 'Your current password: required when signed in with a session.' })
   @IsOptional()
   @MaxLength(PASSWORD_MAX_LENGTH)

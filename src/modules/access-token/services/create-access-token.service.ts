@@ -5,6 +5,7 @@ import { ResourcePath, namedResource } from '../../../core/authorization/resourc
 import { ResourceType, Role } from '../../../core/authorization/role';
 import { RequestContext, requireCaller } from '../../../core/context/request-context';
 import { badInput, forbidden, notFound } from '../../../core/errors/app-error';
+import { normalizeAddressList } from '../../../core/http/address-ranges';
 import { MembershipEntity } from '../../membership/membership.entity';
 import { resolveResourcePath } from '../../resource-hierarchy/resource-hierarchy';
 import { SessionService } from '../../session/session.service';
@@ -12,7 +13,7 @@ import { TokenPolicyService } from '../../token-policy/token-policy.service';
 import { UserEntity, UserKind, UserStatus } from '../../user/user.entity';
 import { AccessTokenKind, AccessTokenLevel } from '../access-token.entity';
 import { AccessTokenIssuer, IssuedAccessToken } from '../access-token.issuer';
-import { checkRole, checkScopes, resolveExpiry } from '../access-token.policy';
+import { checkAllowedAddresses, checkRole, checkScopes, resolveExpiry } from '../access-token.policy';
 import { mintingTokenOf, reenterPassword } from '../access-token.records';
 import { CreateAccessTokenInput } from '../dto/create-access-token.input';
 
@@ -64,6 +65,9 @@ export class CreateAccessTokenService {
     if ((kind === AccessTokenKind.EXPOSE || kind === AccessTokenKind.CLIENT) && level !== AccessTokenLevel.PERSONAL) throw badInput('input.kind', `${kind} tokens are personal`, 'personalOnly');
     if (kind !== AccessTokenKind.CLIENT && input.oauthClientId != null) throw badInput('input.oauthClientId', 'only CLIENT tokens have an OAuth client', 'clientOnly');
     if (kind !== AccessTokenKind.CLIENT && input.offline != null) throw badInput('input.offline', 'only CLIENT tokens have a refresh token', 'clientOnly');
+    // A refresh issues the next CLIENT access token without one: an allowlist would not hold.
+    if (kind === AccessTokenKind.CLIENT && input.allowedAddresses != null) throw badInput('input.allowedAddresses', 'CLIENT tokens are renewed by their OAuth client and take no address allowlist', 'notForClient');
+    const requestedAddresses = input.allowedAddresses ? normalizeAddressList(input.allowedAddresses, 'input.allowedAddresses') : null;
     const kindIssuer = this.kindIssuers.get(kind);
     if (!resource && caller.accessTokenId) throw forbidden('An access token cannot create personal tokens; sign in to do so');
     if (!resource && input.role) throw badInput('input.role', 'personal tokens act with your own roles and take none', 'resourceOnly');
@@ -75,6 +79,7 @@ export class CreateAccessTokenService {
     const policy = path ? await this.policies.find(ctx.db.manager, path.organizationId) : null;
     const scopes = checkScopes(level, input.scopes, policy, minting);
     const role = path ? checkRole(await callerRoleOn(ctx, path), input.role ?? Role.VIEWER) : null;
+    const allowedAddressList = checkAllowedAddresses(requestedAddresses, policy, minting);
     const expiresAt = kindIssuer ? (await kindIssuer.prepare(ctx, input)).expiresAt : resolveExpiry(input.expiresAt, policy, minting);
 
     return ctx.transaction(async (tx) => {
@@ -92,6 +97,7 @@ export class CreateAccessTokenService {
         ownerId,
         createdById: caller.user.id,
         expiresAt,
+        allowedAddressList,
         previousTokenId: null,
       });
       const issued = kindIssuer ? await kindIssuer.issued(tx, ctx, inserted, input) : inserted;
@@ -100,7 +106,7 @@ export class CreateAccessTokenService {
         targetType: 'AccessToken',
         targetId: issued.accessToken.id,
         organizationId: path?.organizationId ?? null,
-        detail: { level, kind, scopes, role, expiresAt: expiresAt?.toISOString() ?? null },
+        detail: { level, kind, scopes, role, expiresAt: expiresAt?.toISOString() ?? null, allowedAddresses: requestedAddresses },
       });
       return issued;
     });

@@ -2,12 +2,14 @@ import { EntityManager, In } from 'typeorm';
 import { AuditService } from '../../../core/audit/audit.service';
 import { RequestContext, requireCaller } from '../../../core/context/request-context';
 import { AppError, ErrorCode, conflict } from '../../../core/errors/app-error';
+import { normalizeAddressList } from '../../../core/http/address-ranges';
 import { SessionService } from '../../session/session.service';
+import { TokenPolicyEntity } from '../../token-policy/token-policy.entity';
 import { TokenPolicyService } from '../../token-policy/token-policy.service';
 import { UserEntity } from '../../user/user.entity';
 import { AccessTokenEntity, AccessTokenKind, tokenScopes } from '../access-token.entity';
 import { AccessTokenIssuer, IssuedAccessToken } from '../access-token.issuer';
-import { checkReissue, checkScopesStillAllowed, resolveRotationExpiry } from '../access-token.policy';
+import { MintingToken, addressListRefusal, checkAllowedAddresses, checkReissue, checkScopesStillAllowed, resolveRotationExpiry } from '../access-token.policy';
 import { REVOKED_BY_REUSE, REVOKED_BY_ROTATION, lockAccessToken, mintingTokenOf, reenterPassword } from '../access-token.records';
 import { AccessTokenStatus, accessTokenStatus } from '../access-token.status';
 
@@ -24,8 +26,10 @@ export class RotateAccessTokenService {
     private readonly policies: TokenPolicyService,
   ) {}
 
-  async rotate(ctx: RequestContext, id: string, requestedExpiry: Date | null | undefined, password: string | undefined): Promise<IssuedAccessToken> {
+  /** `requestedAddresses`: a new allowlist, null for none, undefined to keep the old token's. */
+  async rotate(ctx: RequestContext, id: string, requestedExpiry: Date | null | undefined, password: string | undefined, requestedAddresses: string[] | null | undefined): Promise<IssuedAccessToken> {
     const caller = requireCaller(ctx);
+    const addresses = requestedAddresses ? normalizeAddressList(requestedAddresses, 'input.allowedAddresses') : requestedAddresses;
     const minting = await mintingTokenOf(ctx, caller);
     if (!minting) await reenterPassword(this.sessions, ctx, caller, password, 'rotate');
     const outcome = await ctx.transaction(async (tx) => {
@@ -42,6 +46,7 @@ export class RotateAccessTokenService {
       const policy = token.organizationId ? await this.policies.find(tx, token.organizationId) : null;
       checkScopesStillAllowed(tokenScopes(token), policy);
       const expiresAt = resolveRotationExpiry(token, requestedExpiry, policy, minting);
+      const allowedAddressList = addresses !== undefined ? checkAllowedAddresses(addresses, policy, minting) : this.keptAddressList(token, policy, minting);
       const issued = await this.issuer.insert(tx, {
         level: token.level,
         kind: token.kind,
@@ -55,6 +60,7 @@ export class RotateAccessTokenService {
         ownerId: token.ownerId,
         createdById: ctx.caller?.user.id ?? null,
         expiresAt,
+        allowedAddressList,
         previousTokenId: token.id,
       });
       Object.assign(token, { revokedAt: new Date(), revokedById: ctx.caller?.user.id ?? null, revocationReason: REVOKED_BY_ROTATION, replacedByTokenId: issued.accessToken.id });
@@ -64,7 +70,7 @@ export class RotateAccessTokenService {
         targetType: 'AccessToken',
         targetId: issued.accessToken.id,
         organizationId: token.organizationId,
-        detail: { previousTokenId: token.id },
+        detail: { previousTokenId: token.id, ...(addresses !== undefined ? { allowedAddresses: addresses } : {}) },
       });
       return { reused: false as const, issued };
     });
@@ -72,6 +78,13 @@ export class RotateAccessTokenService {
       throw new AppError(ErrorCode.CONFLICT, `This token was already rotated; reuse detected, ${outcome.revoked} token(s) of its chain revoked`);
     }
     return outcome.issued;
+  }
+
+  /** The old token's allowlist, kept: it must still satisfy the policy and the minting token, as a new one would. */
+  private keptAddressList(token: AccessTokenEntity, policy: TokenPolicyEntity | null, minting: MintingToken | null): string | null {
+    const refusal = addressListRefusal(token.allowedAddressList?.split(' ') ?? null, policy, minting);
+    if (refusal) throw conflict(`The token's address allowlist no longer fits: ${refusal.message}; give allowedAddresses`, 'input.allowedAddresses');
+    return token.allowedAddressList;
   }
 
   /** Revokes every still-active token of a rotation chain, both directions; returns how many. */
