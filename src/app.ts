@@ -30,6 +30,7 @@ import { poolStatsOf } from './core/observability/db-pool';
 import { graphqlObservation } from './core/observability/graphql-plugin';
 import { TesseraMetrics } from './core/observability/metrics';
 import { CallerNote, noteCaller, noteOutcome, recordOf, shareRecord, startRecord } from './core/observability/request-record';
+import { tagRequestSpan } from './core/observability/tracing';
 import { SECRET_PREFIXES } from './core/secrets/secret-format';
 import { databaseAnswers } from './database/data-source';
 import { createLoaders } from './loaders';
@@ -222,6 +223,7 @@ export async function createApp(config: AppConfig, db: DataSource, schema: Graph
   const handler: RequestListener = (req, res) => {
     const requestId = requestIdOf(req);
     res.setHeader('x-request-id', requestId);
+    tagRequestSpan(requestId);
     const record = startRecord(req, res, { requestId, route: 'other', clientAddress: clientAddress(req) }, (done, status, seconds) => metrics.observeRequest(done, status, seconds));
     const oauthRoute = routeOAuth(req, res);
     if (oauthRoute) {

@@ -1,13 +1,17 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig, loadDotEnv } from './core/config/config';
 import { describeError, logger } from './core/logging/logger';
-import { startServer } from './server';
+import { startTracing, tracingRequested } from './core/observability/tracing';
 
 async function main(): Promise<void> {
   loadDotEnv();
+  // Before the server's modules are required, which its instrumentations patch as they load; with
+  // tracing off, neither the OpenTelemetry SDK nor an instrumentation is loaded.
+  const tracing = tracingRequested(process.env) ? startTracing(process.env) : undefined;
   const config = loadConfig();
+  const { startServer } = require('./server') as typeof import('./server');
   const server = await startServer(config);
-  logger.info({ url: `${server.url}/graphql`, database: config.databaseUrl.startsWith('mysql') || config.databaseUrl.startsWith('mariadb') ? 'mysql' : config.databaseUrl, ...(server.metricsUrl ? { metrics: server.metricsUrl } : {}) }, 'Tessera listening');
+  logger.info({ url: `${server.url}/graphql`, database: config.databaseUrl.startsWith('mysql') || config.databaseUrl.startsWith('mariadb') ? 'mysql' : config.databaseUrl, ...(server.metricsUrl ? { metrics: server.metricsUrl } : {}), ...(tracing ? { tracing: 'otlp' } : {}) }, 'Tessera listening');
   let stopping = false;
   // The only termination handler: drain requests, write buffered uses, close the pool, exit 0.
   // A second signal while stopping is an operator insisting: exit at once.
@@ -18,16 +22,19 @@ async function main(): Promise<void> {
     }
     stopping = true;
     logger.info({ signal, graceSeconds: config.shutdownGraceMs / 1000 }, 'shutting down');
-    server.stop().then(
-      () => {
-        logger.info('stopped');
-        process.exit(0);
-      },
-      (error: unknown) => {
-        logger.error({ error: String(error) }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
+    server
+      .stop()
+      .then(() => tracing?.shutdown())
+      .then(
+        () => {
+          logger.info('stopped');
+          process.exit(0);
+        },
+        (error: unknown) => {
+          logger.error({ error: String(error) }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
