@@ -36,6 +36,7 @@ import { databaseAnswers } from './database/data-source';
 import { createLoaders } from './loaders';
 import { ACCESS_TOKEN_PREFIXES } from './modules/access-token/access-token.issuer';
 import { INTROSPECTION_PATH, createIntrospectionHandler } from './modules/introspection/introspection.handler';
+import { LEAK_REPORT_PATH, createLeakReportHandler } from './modules/leak-response/leak-report.handler';
 import { REVOCATION_PATH, TOKEN_PATH, createRevocationHandler, createTokenHandler } from './modules/refresh-token/oauth-endpoints.handler';
 import { createOAuthRouter } from './modules/refresh-token/oauth-router';
 import { tokenUsagePlugin } from './modules/token-usage/usage.plugin';
@@ -73,7 +74,7 @@ export interface TesseraApp {
   metrics: TesseraMetrics;
 }
 
-/** The HTTP surface on one port: /graphql, /healthz, /readyz and /metrics through Express, and /oauth/introspect, /oauth/token and /oauth/revoke. */
+/** The HTTP surface on one port: /graphql, /healthz, /readyz and /metrics through Express, and /oauth/introspect, /oauth/token, /oauth/revoke and /tokens/leaked. */
 export async function createApp(config: AppConfig, db: DataSource, schema: GraphQLSchema, services: Services): Promise<TesseraApp> {
   const documentCache = new DocumentCache(config.documentCache.maxEntries, config.documentCache.maxCharacters);
   const metrics = new TesseraMetrics({
@@ -218,6 +219,8 @@ export async function createApp(config: AppConfig, db: DataSource, schema: Graph
     [INTROSPECTION_PATH]: { route: 'introspect', handle: introspect },
     [TOKEN_PATH]: { route: 'token', handle: createTokenHandler({ contextFor: oauthContext }) },
     [REVOCATION_PATH]: { route: 'revoke', handle: createRevocationHandler({ contextFor: oauthContext }) },
+    // Leak reports (anonymous, form or JSON) take the same lean path.
+    [LEAK_REPORT_PATH]: { route: 'leak report', handle: createLeakReportHandler({ contextFor: oauthContext, throttle: services.leakReportThrottle }) },
   };
   const routeOAuth = createOAuthRouter(config, oauthEndpoints);
   const handler: RequestListener = (req, res) => {

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { AuditService } from './core/audit/audit.service';
 import { CredentialThrottle } from './core/auth/credential-throttle';
-import { throttleStoreFor } from './core/auth/failure-throttle';
+import { FailureThrottle, throttleStoreFor } from './core/auth/failure-throttle';
 import { LoginThrottle } from './core/auth/login-throttle';
 import { ResourceType } from './core/authorization/role';
 import { AppConfig } from './core/config/config';
@@ -16,6 +16,7 @@ import { RevokeAccessTokenService } from './modules/access-token/services/revoke
 import { RotateAccessTokenService } from './modules/access-token/services/rotate-access-token.service';
 import { createTokenLookup } from './modules/access-token/token-lookup';
 import { GroupService } from './modules/group/group.service';
+import { LeakResponseService } from './modules/leak-response/leak-response.service';
 import { MembershipService } from './modules/membership/membership.service';
 import { OAuthClientService } from './modules/oauth-client/oauth-client.service';
 import { RefreshGrace } from './modules/refresh-token/refresh-grace';
@@ -23,6 +24,7 @@ import { RefreshTokenService } from './modules/refresh-token/refresh-token.servi
 import { OrganizationService } from './modules/organization/organization.service';
 import { ProjectService } from './modules/project/project.service';
 import { SessionService } from './modules/session/session.service';
+import { StaleTokenService } from './modules/token-policy/stale-tokens.service';
 import { TokenPolicyService } from './modules/token-policy/token-policy.service';
 import { LastUsedTracker } from './modules/token-usage/last-used.tracker';
 import { TokenUsageService } from './modules/token-usage/token-usage.service';
@@ -71,6 +73,10 @@ export function createServices(db: DataSource, config: AppConfig, pepper: string
     accessTokenDeletion,
     refreshTokens,
     oauthClients: new OAuthClientService(pepper, audit, refreshTokens),
+    leakResponse: new LeakResponseService(pepper, audit, accessTokenRevocation, refreshTokens),
+    // Every report counts, per client address, in the shared store (reports are anonymous).
+    leakReportThrottle: new FailureThrottle(throttleStore, 'leak-report', config.leakReportsPerMinute, 60),
+    staleTokens: new StaleTokenService(audit),
     accessTokenAuthenticator: new AccessTokenAuthenticator(pepper, createTokenLookup(db), lastUsed, usageRecorder),
     tokenAuthFailures: new CredentialThrottle(throttleStore, config),
     lastUsed,

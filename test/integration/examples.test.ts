@@ -5,6 +5,7 @@ import { Role } from '../../src/core/authorization/role';
 import { buildTesseraSchema } from '../../src/schema';
 import { ADMIN_PASSWORD, GraphQLResponse, TestServer, startTestServer } from '../support/test-server';
 import { USER_PASSWORD, addMember, codeOf, createHierarchy, createUser, loginAsAdmin, ok } from '../support/fixtures';
+import { ageToken, systemContext } from '../support/system-context';
 
 /**
  * The example operations in docs/examples/ (one file per token page of the four seed products,
@@ -558,6 +559,46 @@ describe('docs/examples run against the server', () => {
       await server.services.usageRecorder.flush();
       const uses = (await runOk(F, 'AllowlistedTokenUses', { id: outside.accessToken.id }, owner.token)).accessToken.usage.edges.map((e: { node: unknown }) => e.node);
       expect(uses).toEqual([expect.objectContaining({ operation: 'graphql', clientAddress: '127.0.0.1', outcome: 'REFUSED' })]);
+    });
+  });
+
+  describe('issue 13: leak response and stale tokens', () => {
+    it('leak response: a secret reported at POST /tokens/leaked shows as LEAKED, with the report in the owner\'s events', async () => {
+      const F = 'leak-response';
+      const user = await createUser(server, admin, 'leak-owner');
+      const created = ok(await server.gql('mutation($input: CreateAccessTokenInput!) { createAccessToken(input: $input) { secret accessToken { id } } }', { input: { name: 'pushed to a public repo', scopes: ['api'], password: USER_PASSWORD } }, user.token)).createAccessToken;
+      // What the curl of docs/TOKEN-PAGES.md sends.
+      const reported = await fetch(`${server.url}/tokens/leaked`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ secrets: [created.secret, 'tspat_not-a-secret'] }) });
+      expect(reported.status).toBe(202);
+      expect(await reported.json()).toEqual({});
+      expect(codeOf(await server.gql(VIEWER, {}, created.secret))).toBe('UNAUTHENTICATED');
+      const leaked = (await runOk(F, 'LeakedTokens', { first: 20 }, user.token)).viewer.accessTokens;
+      expect(leaked.edges.map((e: { node: unknown }) => e.node)).toEqual([expect.objectContaining({ id: created.accessToken.id, status: 'LEAKED', revocationReason: 'leaked' })]);
+      const events = (await runOk(F, 'LeakEvents', { first: 20 }, user.token)).viewer.auditEvents.edges.map((e: { node: unknown }) => e.node);
+      expect(events).toEqual([expect.objectContaining({ action: 'reportLeakedToken', actorId: null, targetType: 'AccessToken', targetId: created.accessToken.id, subjectUserId: user.id, clientAddress: expect.any(String) })]);
+    });
+
+    it('stale-token policy: set revokeUnusedAfterDays, the dry run lists what the sweep then revokes, one event per token', async () => {
+      const F = 'stale-token-policy';
+      const owner = await createUser(server, admin, 'stale-example-owner');
+      const { organizationId, groupId } = await createHierarchy(server, owner.token);
+      const create = async (name: string) =>
+        ok(await server.gql('mutation($input: CreateAccessTokenInput!) { createAccessToken(input: $input) { accessToken { id } } }', { input: { groupId, name, role: 'MEMBER', scopes: ['api'], password: USER_PASSWORD } }, owner.token))
+          .createAccessToken.accessToken.id;
+      const idle = await create('forgotten CI job');
+      const busy = await create('nightly sync');
+      await ageToken(server, idle, 120, 95);
+      await ageToken(server, busy, 120, 1);
+      const policy = (await runOk(F, 'SetStaleTokenPolicy', { organizationId, revokeUnusedAfterDays: 90, maxLifetimeDays: null, requireExpiry: false }, owner.token)).setTokenPolicy.tokenPolicy;
+      expect(policy).toEqual({ id: organizationId, revokeUnusedAfterDays: 90, maxLifetimeDays: null, requireExpiry: false });
+      const dryRun = (await runOk(F, 'StaleAccessTokens', { organizationId, first: 20 }, owner.token)).staleAccessTokens;
+      expect(dryRun).toMatchObject({ totalCount: 1, edges: [{ node: { id: idle, name: 'forgotten CI job', level: 'GROUP' } }] });
+      await server.services.staleTokens.sweep(systemContext(server, server.config));
+      expect(ok(await server.gql('query($id: ID!) { accessToken(id: $id) { status revocationReason } }', { id: idle }, owner.token)).accessToken).toEqual({ status: 'REVOKED', revocationReason: 'unused for 90 days' });
+      expect((await runOk(F, 'StaleAccessTokens', { organizationId }, owner.token)).staleAccessTokens.totalCount).toBe(0);
+      const events = (await runOk(F, 'StaleTokenRevocations', { organizationId, first: 20 }, owner.token)).organization.auditEvents.edges.map((e: { node: unknown }) => e.node);
+      expect(events).toEqual([expect.objectContaining({ actorId: null, targetId: idle, subjectUserId: owner.id })]);
+      expect(busy).not.toBe(idle);
     });
   });
 

@@ -25,6 +25,7 @@ registerEnumType(AuditOutcome, {
 @Index('IDX_audit_events_organization', ['organizationId', 'id'])
 @Index('IDX_audit_events_actor', ['actorId', 'id'])
 @Index('IDX_audit_events_target', ['targetType', 'targetId'])
+@Index('IDX_audit_events_subject', ['subjectUserId', 'id'])
 export class AuditEventEntity extends IdentifiedEntity {
   @Field(() => ID, { description: 'Stable identifier; later events have greater ids.' })
   declare id: string;
@@ -56,6 +57,11 @@ export class AuditEventEntity extends IdentifiedEntity {
   @Field(() => ID, { nullable: true, description: 'The organization the record belongs to, if any.' })
   @idColumn({ nullable: true })
   organizationId: string | null;
+
+  /** The account whose credential was acted on by someone else (the system): the event also shows in that account's own trail. */
+  @Field(() => ID, { nullable: true, description: "The account whose credential was acted on by someone else, e.g. the owner of a token the system revoked as leaked or unused: the event also shows in that account's `viewer.auditEvents`." })
+  @idColumn({ nullable: true })
+  subjectUserId: string | null;
 
   @Field(() => AuditOutcome, { description: 'Whether it was allowed.' })
   @Column({ type: 'varchar', length: 16 })

@@ -19,6 +19,8 @@ export interface AuditEntry {
   targetType?: string | null;
   targetId?: string | null;
   organizationId?: string | null;
+  /** The account the event concerns when another (or the system) acted; it shows in that account's own trail. */
+  subjectUserId?: string | null;
   detail?: Record<string, unknown>;
 }
 
@@ -51,16 +53,19 @@ export class AuditService {
     return this.list(ctx, filter, page, { organizationId });
   }
 
-  /** What the caller did (any account may read its own trail, e.g. who used which token when). */
+  /**
+   * What the caller did, and what others (the system) did to the caller's credentials (a token
+   * revoked as leaked or unused): any account may read its own trail.
+   */
   listOwn(ctx: RequestContext, filter: AuditEventFilterArgs, page: ConnectionArgs) {
-    return this.list(ctx, filter, page, { actorId: requireCaller(ctx).user.id });
+    return this.list(ctx, filter, page, { accountId: requireCaller(ctx).user.id });
   }
 
-  /** Every event (platform admins), or those of one organization or one actor. */
-  async list(ctx: RequestContext, filter: AuditEventFilterArgs, page: ConnectionArgs, scope: { organizationId?: string; actorId?: string } = {}) {
+  /** Every event (platform admins), or those of one organization or about one account (as actor or subject). */
+  async list(ctx: RequestContext, filter: AuditEventFilterArgs, page: ConnectionArgs, scope: { organizationId?: string; accountId?: string } = {}) {
     const query = ctx.db.manager.createQueryBuilder(AuditEventEntity, 'event');
     if (scope.organizationId) query.andWhere('event.organizationId = :organizationId', { organizationId: scope.organizationId });
-    if (scope.actorId) query.andWhere('event.actorId = :scopeActorId', { scopeActorId: scope.actorId });
+    if (scope.accountId) query.andWhere('(event.actorId = :accountId OR event.subjectUserId = :accountId)', { accountId: scope.accountId });
     if (filter.action) query.andWhere('event.action = :action', { action: filter.action });
     if (filter.outcome) query.andWhere('event.outcome = :outcome', { outcome: filter.outcome });
     if (filter.actorId) query.andWhere('event.actorId = :actorId', { actorId: filter.actorId });
@@ -77,6 +82,7 @@ export class AuditService {
       targetType: entry.targetType ?? null,
       targetId: entry.targetId ?? null,
       organizationId: entry.organizationId ?? null,
+      subjectUserId: entry.subjectUserId ?? null,
       outcome,
       reason,
       clientAddress: ctx.clientAddress,

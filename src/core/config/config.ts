@@ -68,6 +68,12 @@ export interface AppConfig {
   shutdownGraceMs: number;
   /** How often each instance ends the credentials of accounts whose validity date has passed. */
   validitySweepMs: number;
+  /** How often each instance revokes tokens unused for longer than their policy allows. */
+  staleSweepMs: number;
+  /** Personal tokens unused for this many days are revoked by the stale sweep; undefined: never. */
+  revokeUnusedPersonalTokensAfterDays?: number;
+  /** `POST /tokens/leaked` calls one client address may make per minute. */
+  leakReportsPerMinute: number;
   /** GraphQL query limits (OWASP GraphQL cheat sheet). */
   queryLimits: { maxDepth: number; maxCost: number; maxAliases: number; maxRootFields: number; maxTokens: number };
   /** Parsed and validated GraphQL documents kept for reuse: at most this many, of at most this many query characters in all. */
@@ -195,6 +201,9 @@ const environment = z
     TESSERA_USAGE_FLUSH_INTERVAL_MS: integer(1000, 10, 60_000),
     TESSERA_SHUTDOWN_GRACE_SECONDS: integer(10, 0, 600),
     TESSERA_VALIDITY_SWEEP_SECONDS: integer(60, 1, 3600),
+    TESSERA_STALE_SWEEP_SECONDS: integer(3600, 1, 24 * 3600),
+    TESSERA_REVOKE_UNUSED_PERSONAL_TOKENS_AFTER_DAYS: optionalInteger(1, 3650),
+    TESSERA_LEAK_REPORTS_PER_MINUTE: integer(30, 1, 100_000),
     TESSERA_MAX_QUERY_DEPTH: integer(10, 2, 50),
     TESSERA_MAX_QUERY_COST: integer(10_000, 10, 10_000_000),
     TESSERA_MAX_ALIASES: integer(30, 0, 1000),
@@ -239,6 +248,9 @@ const environment = z
       usageFlushIntervalMs: env.TESSERA_USAGE_FLUSH_INTERVAL_MS,
       shutdownGraceMs: env.TESSERA_SHUTDOWN_GRACE_SECONDS * 1000,
       validitySweepMs: env.TESSERA_VALIDITY_SWEEP_SECONDS * 1000,
+      staleSweepMs: env.TESSERA_STALE_SWEEP_SECONDS * 1000,
+      revokeUnusedPersonalTokensAfterDays: env.TESSERA_REVOKE_UNUSED_PERSONAL_TOKENS_AFTER_DAYS,
+      leakReportsPerMinute: env.TESSERA_LEAK_REPORTS_PER_MINUTE,
       queryLimits: {
         maxDepth: env.TESSERA_MAX_QUERY_DEPTH,
         maxCost: env.TESSERA_MAX_QUERY_COST,

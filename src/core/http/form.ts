@@ -4,10 +4,10 @@ import { noteOutcome } from '../observability/request-record';
 /** The largest form body the OAuth endpoints read. */
 export const MAX_FORM_BYTES = 10 * 1024;
 
-/** A form body over MAX_FORM_BYTES: answer 413 (see `writeTooLarge`). */
+/** A body over the endpoint's limit (MAX_FORM_BYTES for forms): answer 413 (see `writeTooLarge`). */
 export class BodyTooLargeError extends Error {
-  constructor() {
-    super(`The body exceeds ${MAX_FORM_BYTES} bytes`);
+  constructor(readonly maxBytes = MAX_FORM_BYTES) {
+    super(`The body exceeds ${maxBytes} bytes`);
     this.name = 'BodyTooLargeError';
   }
 }
@@ -27,8 +27,8 @@ export function writeJson(res: ServerResponse, status: number, body: Record<stri
 }
 
 /** 413 for a body over the limit; the connection closes, as the rest of the body is not read. */
-export function writeTooLarge(res: ServerResponse): void {
-  writeJson(res, 413, { error: 'invalid_request', error_description: `The body exceeds ${MAX_FORM_BYTES} bytes` }, { connection: 'close' });
+export function writeTooLarge(res: ServerResponse, maxBytes = MAX_FORM_BYTES): void {
+  writeJson(res, 413, { error: 'invalid_request', error_description: `The body exceeds ${maxBytes} bytes` }, { connection: 'close' });
 }
 
 /** 429 with an RFC 6749 §5.2-style body and Retry-After: the caller should slow down. */
@@ -44,30 +44,34 @@ export const isFormEncoded = (req: IncomingMessage): boolean =>
  * The form-encoded body of a request, or null when it is not `application/x-www-form-urlencoded`.
  * Rejects with BodyTooLargeError past MAX_FORM_BYTES (declared or received).
  */
-export function readForm(req: IncomingMessage): Promise<URLSearchParams | null> {
+export async function readForm(req: IncomingMessage): Promise<URLSearchParams | null> {
+  if (!isFormEncoded(req)) {
+    req.resume();
+    return null;
+  }
+  return new URLSearchParams((await readBody(req, MAX_FORM_BYTES)).toString('utf8'));
+}
+
+/** The body of a request; rejects with BodyTooLargeError past `maxBytes` (declared or received). */
+export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    if (!isFormEncoded(req)) {
-      req.resume();
-      resolve(null);
-      return;
-    }
-    if (Number(req.headers['content-length'] ?? 0) > MAX_FORM_BYTES) {
-      reject(new BodyTooLargeError());
+    if (Number(req.headers['content-length'] ?? 0) > maxBytes) {
+      reject(new BodyTooLargeError(maxBytes));
       return;
     }
     const chunks: Buffer[] = [];
     let size = 0;
     const onData = (chunk: Buffer): void => {
       size += chunk.length;
-      if (size > MAX_FORM_BYTES) {
+      if (size > maxBytes) {
         req.off('data', onData);
-        reject(new BodyTooLargeError());
+        reject(new BodyTooLargeError(maxBytes));
         return;
       }
       chunks.push(chunk);
     };
     req.on('data', onData);
-    req.on('end', () => resolve(new URLSearchParams(Buffer.concat(chunks).toString('utf8'))));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }

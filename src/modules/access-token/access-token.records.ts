@@ -9,6 +9,7 @@ import { UserEntity, UserKind } from '../user/user.entity';
 import { AccountEnd } from '../user/user.service';
 import { AccessTokenEntity, AccessTokenLevel, tokenScopes } from './access-token.entity';
 import { MintingToken } from './access-token.policy';
+import { REVOKED_AS_LEAKED } from './access-token.status';
 
 /** Why the system (not a person) revoked a token; such tokens are never restored. */
 export const REVOKED_BY_ROTATION = 'rotated';
@@ -20,11 +21,15 @@ export const REVOKED_BY_REFRESH_REUSE = 'refresh token reused: family revoked';
 /** Why an account's tokens were revoked when its credentials ended. */
 export const revocationReasonOf = (end: AccountEnd): string => (end === AccountEnd.DEACTIVATED ? REVOKED_BY_OWNER_DEACTIVATION : REVOKED_BY_VALIDITY_END);
 
+/** Why the stale-token sweep revoked a token (`TokenPolicy.revokeUnusedAfterDays` or the platform setting for personal tokens). */
+export const revokedAsUnused = (days: number): string => `unused for ${days} days`;
+const UNUSED_REASON = /^unused for \d+ days$/;
+
 /** Revocation reasons that only the system sets: a token revoked for one of them is never restored. */
-export const FINAL_REVOCATION_REASONS: readonly string[] = [REVOKED_BY_OWNER_DEACTIVATION, REVOKED_BY_VALIDITY_END, REVOKED_BY_REUSE, REVOKED_BY_REFRESH_REUSE];
+export const FINAL_REVOCATION_REASONS: readonly string[] = [REVOKED_BY_OWNER_DEACTIVATION, REVOKED_BY_VALIDITY_END, REVOKED_BY_REUSE, REVOKED_BY_REFRESH_REUSE, REVOKED_AS_LEAKED];
 
 /** Whether a token revoked for this reason stays revoked for good. */
-export const isFinalRevocation = (reason: string | null): boolean => reason !== null && FINAL_REVOCATION_REASONS.includes(reason);
+export const isFinalRevocation = (reason: string | null): boolean => reason !== null && (FINAL_REVOCATION_REASONS.includes(reason) || UNUSED_REASON.test(reason));
 
 /** The token, row-locked until the transaction ends, so concurrent revokes and rotations of it take turns. */
 export async function lockAccessToken(tx: EntityManager, id: string): Promise<AccessTokenEntity> {

@@ -17,7 +17,7 @@ export class AuditResolver {
 
 @Resolver(() => Viewer)
 export class ViewerAuditResolver {
-  @FieldResolver(() => AuditEventConnection, { description: "What the caller did (created, revoked, rotated, deleted, signed in…), newest first, including refused attempts." })
+  @FieldResolver(() => AuditEventConnection, { description: "What the caller did (created, revoked, rotated, deleted, signed in…), including refused attempts, and what the system did to the caller's tokens (revoked as leaked or unused, see `subjectUserId`), newest first." })
   auditEvents(@Ctx() ctx: RequestContext, @Args() filter: AuditEventFilterArgs, @Args() page: ConnectionArgs) {
     return ctx.services.audit.listOwn(ctx, filter, page);
   }

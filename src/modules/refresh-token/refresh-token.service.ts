@@ -307,8 +307,8 @@ export class RefreshTokenService implements TokenKindIssuer {
     return forUpdate(tx.createQueryBuilder(RefreshTokenEntity, 'refresh')).addSelect('refresh.graceSealed').where('refresh.id = :id', { id: found.id }).getOne();
   }
 
-  /** Revokes a family's refresh tokens and the access tokens issued with them; returns how many access tokens. */
-  private async revokeFamily(tx: EntityManager, ctx: RequestContext, familyId: string, reason: string): Promise<number> {
+  /** Revokes a family's refresh tokens and the access tokens issued with them (still live ones, for `reason`); returns how many access tokens. */
+  async revokeFamily(tx: EntityManager, ctx: RequestContext, familyId: string, reason: string): Promise<number> {
     const members = await tx.find(RefreshTokenEntity, { where: { familyId } });
     await tx.update(RefreshTokenEntity, { familyId, revokedAt: IsNull() }, { revokedAt: new Date(), revocationReason: reason, graceSealed: null });
     return this.revokeAccessTokens(tx, ctx, members.map((m) => m.accessTokenId), reason);

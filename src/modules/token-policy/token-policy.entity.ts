@@ -18,6 +18,10 @@ export class TokenPolicyEntity {
   @Column({ type: 'boolean', default: false })
   requireExpiry: boolean;
 
+  @Field(() => Int, { nullable: true, description: 'Tokens not used for this many days (never used: since creation) are revoked by the system, for good; null: never.' })
+  @Column({ type: 'int', nullable: true })
+  revokeUnusedAfterDays: number | null;
+
   /** Space-separated; null allows every scope the level offers. */
   @Column({ type: 'varchar', length: 255, nullable: true })
   allowedScopeList: string | null;

@@ -7,7 +7,7 @@ import { normalizeAddressList } from '../../core/http/address-ranges';
 import { TokenPolicyEntity } from './token-policy.entity';
 import { SetTokenPolicyInput } from './token-policy.types';
 
-/** Organization token policies: maximum lifetime, required expiry, allowed scopes. */
+/** Organization token policies: maximum lifetime, required expiry, allowed scopes, revocation of unused tokens. */
 export class TokenPolicyService {
   constructor(private readonly audit: AuditService) {}
 
@@ -26,6 +26,7 @@ export class TokenPolicyService {
         organizationId: input.organizationId,
         maxLifetimeDays: input.maxLifetimeDays ?? null,
         requireExpiry: input.requireExpiry ?? false,
+        revokeUnusedAfterDays: input.revokeUnusedAfterDays ?? null,
         allowedScopeList: input.allowedScopes ? [...new Set(input.allowedScopes)].join(' ') : null,
         requireAllowedAddresses: input.requireAllowedAddresses ?? false,
         allowedAddressRangeList: addressRanges?.join(' ') ?? null,
@@ -36,7 +37,7 @@ export class TokenPolicyService {
         targetType: 'TokenPolicy',
         targetId: input.organizationId,
         organizationId: input.organizationId,
-        detail: { maxLifetimeDays: policy.maxLifetimeDays, requireExpiry: policy.requireExpiry, allowedScopes: input.allowedScopes ?? null, requireAllowedAddresses: policy.requireAllowedAddresses, allowedAddressRanges: addressRanges },
+        detail: { maxLifetimeDays: policy.maxLifetimeDays, requireExpiry: policy.requireExpiry, revokeUnusedAfterDays: policy.revokeUnusedAfterDays, allowedScopes: input.allowedScopes ?? null, requireAllowedAddresses: policy.requireAllowedAddresses, allowedAddressRanges: addressRanges },
       });
       return policy;
     });

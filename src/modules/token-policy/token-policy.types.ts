@@ -17,6 +17,12 @@ export class SetTokenPolicyInput {
   @IsOptional()
   requireExpiry?: boolean;
 
+  @Field(() => Int, { nullable: true, description: 'Revoke tokens not used for this many days (1 to 3650; never used: counted from creation), for good; null: never.' })
+  @IsOptional()
+  @Min(1)
+  @Max(3650)
+  revokeUnusedAfterDays?: number | null;
+
   @Field(() => [String], { nullable: true, description: 'Scopes tokens may carry; null allows every scope their level offers.' })
   @IsOptional()
   @ArrayMaxSize(16)

@@ -8,7 +8,7 @@ import { forbidden, notFound } from '../../../core/errors/app-error';
 import { ConnectionArgs, OrderDirection, SortKey, paginate } from '../../../core/pagination/connection';
 import { UserStatus } from '../../user/user.entity';
 import { AccessTokenEntity, AccessTokenLevel } from '../access-token.entity';
-import { AccessTokenStatus } from '../access-token.status';
+import { AccessTokenStatus, REVOKED_AS_LEAKED } from '../access-token.status';
 import { AccessTokenFilterArgs, AccessTokenOrderField } from '../access-token.types';
 
 // Sort stand-ins for missing dates: no expiry sorts as the latest, never used as the earliest.
@@ -90,7 +90,10 @@ export class AccessTokenQueryService {
     const notExpired = '(token.expiresAt IS NULL OR token.expiresAt > :now)';
     switch (filter.status) {
       case AccessTokenStatus.REVOKED:
-        query.andWhere('token.revokedAt IS NOT NULL');
+        query.andWhere('token.revokedAt IS NOT NULL AND (token.revocationReason IS NULL OR token.revocationReason <> :leaked)', { leaked: REVOKED_AS_LEAKED });
+        break;
+      case AccessTokenStatus.LEAKED:
+        query.andWhere('token.revokedAt IS NOT NULL AND token.revocationReason = :leaked', { leaked: REVOKED_AS_LEAKED });
         break;
       case AccessTokenStatus.EXPIRED:
         query.andWhere('token.revokedAt IS NULL AND token.expiresAt <= :now', { now });

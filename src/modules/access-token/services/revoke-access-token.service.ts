@@ -8,7 +8,7 @@ import { AccountEnd } from '../../user/user.service';
 import { AccessTokenEntity, AccessTokenKind, tokenScopes } from '../access-token.entity';
 import { checkReissue } from '../access-token.policy';
 import { isFinalRevocation, lockAccessToken, mintingTokenOf, revocationReasonOf } from '../access-token.records';
-import { AccessTokenStatus, accessTokenStatus } from '../access-token.status';
+import { AccessTokenStatus, REVOKED_AS_LEAKED, accessTokenStatus } from '../access-token.status';
 
 /** Revocation (temporarily disabling a token) and its undo, and the revocations the system makes. */
 export class RevokeAccessTokenService {
@@ -59,6 +59,18 @@ export class RevokeAccessTokenService {
       { ownerId: user.id, revokedAt: IsNull() },
       { revokedAt: new Date(), revokedById: ctx.caller?.user.id ?? null, revocationReason: revocationReasonOf(end) },
     );
+  }
+
+  /**
+   * Marks a token whose secret was reported leaked: revoked for good (status LEAKED), also when it
+   * was only temporarily revoked. A token already gone for good (rotated, or revoked for a final
+   * reason) stays as it is. Returns whether it changed.
+   */
+  async markLeaked(tx: EntityManager, token: AccessTokenEntity): Promise<boolean> {
+    if (token.replacedByTokenId || (token.revokedAt && isFinalRevocation(token.revocationReason))) return false;
+    Object.assign(token, { revokedAt: token.revokedAt ?? new Date(), revokedById: null, revocationReason: REVOKED_AS_LEAKED });
+    await tx.save(token);
+    return true;
   }
 
   /** Whether a CLIENT token's OAuth client still exists (deleting a client deletes its refresh tokens). */
