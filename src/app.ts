@@ -82,6 +82,7 @@ export async function createApp(config: AppConfig, db: DataSource, schema: Graph
     documentCache,
     pool: poolStatsOf(db),
     throttleRejections: () => services.tokenAuthFailures.rejections,
+    webhookBacklog: () => services.webhookDeliveries.backlog,
   });
   const apollo = new ApolloServer<RequestContext>({
     schema,

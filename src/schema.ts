@@ -25,6 +25,8 @@ import { SessionResolver } from './modules/session/session.resolver';
 import { OrganizationTokenPolicyResolver, TokenPolicyResolver } from './modules/token-policy/token-policy.resolver';
 import { AccessTokenUsageResolver, ViewerAccessTokenResolver } from './modules/token-usage/usage.resolver';
 import { AuditEventActorResolver, UserResolver, ViewerResolver } from './modules/user/user.resolver';
+import { webhookEndpointAccessTarget } from './modules/webhooks/webhook-endpoint.access-target';
+import { WebhookResolver } from './modules/webhooks/webhook.resolver';
 
 const RESOLVERS = [
   ViewerResolver,
@@ -47,6 +49,7 @@ const RESOLVERS = [
   AccessTokenUsageResolver,
   ViewerAccessTokenResolver,
   OAuthClientResolver,
+  WebhookResolver,
 ] as const;
 
 /** Who owns each record that `@requireRole` can name by id. */
@@ -54,6 +57,7 @@ const ACCESS_TARGETS: AccessTargetResolvers = {
   ...RESOURCE_ACCESS_TARGETS,
   MEMBERSHIP: membershipAccessTarget,
   ACCESS_TOKEN: accessTokenAccessTarget,
+  WEBHOOK_ENDPOINT: webhookEndpointAccessTarget,
 };
 
 /**

@@ -75,6 +75,8 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     // The grace sweep bounds how long sealed refresh pairs stay at rest; replays after the window are refused regardless.
     const stopGraceSweep = runEvery('refresh grace sweep', GRACE_SWEEP_INTERVAL_MS, () => services.refreshTokens.grace.wipeExpired(db.manager));
     const stopValiditySweep = runEvery('validity sweep', config.validitySweepMs, () => services.users.endLapsedValidity(systemContext()), { immediately: true });
+    const stopWebhookDelivery = runEvery('webhook delivery', config.webhooks.pollMs, () => services.webhookDeliveries.deliverDue(db));
+    const stopExpiryScan = runEvery('token expiry scan', config.webhooks.expiryScanMs, () => services.webhooks.scanExpiry(db), { immediately: true });
     const stopStaleSweep = runEvery('stale-token sweep', config.staleSweepMs, () => services.staleTokens.sweep(systemContext()), { immediately: true });
     const { handler, apollo, metrics } = await createApp(config, db, await buildTesseraSchema(), services);
     const requests = drainable(handler);
@@ -102,6 +104,8 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
         await apollo.stop();
         stopGraceSweep();
         stopValiditySweep();
+        stopWebhookDelivery();
+        stopExpiryScan();
         stopStaleSweep();
         await services.usageRecorder.stop();
         await services.lastUsed.drain();

@@ -8,6 +8,7 @@ import { AppConfig } from './core/config/config';
 import { ResourceDeletion } from './core/lifecycle/resource-deletion';
 import { AccessTokenAuthenticator } from './modules/access-token/access-token.authenticator';
 import { AccessTokenKind } from './modules/access-token/access-token.entity';
+import { TokenEvents } from './modules/access-token/access-token.events';
 import { AccessTokenIssuer } from './modules/access-token/access-token.issuer';
 import { AccessTokenQueryService } from './modules/access-token/services/access-token-query.service';
 import { CreateAccessTokenService } from './modules/access-token/services/create-access-token.service';
@@ -31,6 +32,10 @@ import { TokenUsageService } from './modules/token-usage/token-usage.service';
 import { UsageRecorder } from './modules/token-usage/usage.recorder';
 import type { UserEntity } from './modules/user/user.entity';
 import { UserService } from './modules/user/user.service';
+import { WebhookDeliveryWorker } from './modules/webhooks/webhook-delivery.worker';
+import { WebhookOutbox } from './modules/webhooks/webhook-outbox';
+import { WebhookSecrets } from './modules/webhooks/webhook-secrets';
+import { WebhookService } from './modules/webhooks/webhook.service';
 
 /** The stateless services of one server, wired once at start-up; each method takes the request context. */
 export function createServices(db: DataSource, config: AppConfig, pepper: string) {
@@ -48,6 +53,11 @@ export function createServices(db: DataSource, config: AppConfig, pepper: string
   const refreshTokens = new RefreshTokenService(pepper, audit, accessTokenIssuer, new RefreshGrace(pepper, config.refreshReuseGraceSeconds));
   accessTokenCreation.registerKind(AccessTokenKind.CLIENT, refreshTokens);
   const lastUsed = new LastUsedTracker(db);
+  // Token events become webhook deliveries in the transaction of the change (the outbox).
+  const tokenEvents = new TokenEvents();
+  const webhookOutbox = new WebhookOutbox();
+  const webhookSecrets = new WebhookSecrets([pepper]);
+  tokenEvents.subscribe((tx, event) => webhookOutbox.write(tx, event));
   const usageRecorder = new UsageRecorder(db, {
     maxBuffered: config.usageBufferMax,
     flushIntervalMs: config.usageFlushIntervalMs,
@@ -82,6 +92,9 @@ export function createServices(db: DataSource, config: AppConfig, pepper: string
     lastUsed,
     usageRecorder,
     tokenUsage: new TokenUsageService(),
+    tokenEvents,
+    webhooks: new WebhookService(audit, webhookSecrets, webhookOutbox, config.webhooks.allowPrivate),
+    webhookDeliveries: new WebhookDeliveryWorker(webhookSecrets, config.webhooks),
     organizations: new OrganizationService(audit, deletion),
     groups: new GroupService(audit, deletion),
     projects: new ProjectService(audit, deletion),

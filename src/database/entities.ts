@@ -10,6 +10,8 @@ import { SessionEntity } from '../modules/session/session.entity';
 import { TokenPolicyEntity } from '../modules/token-policy/token-policy.entity';
 import { TokenUsageEntity } from '../modules/token-usage/token-usage.entity';
 import { UserEntity } from '../modules/user/user.entity';
+import { WebhookDeliveryEntity } from '../modules/webhooks/webhook-delivery.entity';
+import { WebhookEndpointEntity } from '../modules/webhooks/webhook-endpoint.entity';
 
 /** Every entity, for the one DataSource that the app, the tests and the TypeORM CLI share. */
 export const ENTITIES = [
@@ -25,4 +27,6 @@ export const ENTITIES = [
   TokenUsageEntity,
   OAuthClientEntity,
   RefreshTokenEntity,
+  WebhookEndpointEntity,
+  WebhookDeliveryEntity,
 ];

@@ -16,6 +16,7 @@ export enum AccessTarget {
   PROJECT = 'PROJECT',
   MEMBERSHIP = 'MEMBERSHIP',
   ACCESS_TOKEN = 'ACCESS_TOKEN',
+  WEBHOOK_ENDPOINT = 'WEBHOOK_ENDPOINT',
   RESOURCE = 'RESOURCE',
   RESOURCE_OR_SELF = 'RESOURCE_OR_SELF',
 }
@@ -40,6 +41,7 @@ const AccessTargetEnum = new GraphQLEnumType({
     PROJECT: { description: 'The project whose id is at `arg` (organization and group roles hold there too).' },
     MEMBERSHIP: { description: 'The resource of the membership whose id is at `arg`.' },
     ACCESS_TOKEN: { description: 'The resource of the access token whose id is at `arg`; for a personal token, its owner.' },
+    WEBHOOK_ENDPOINT: { description: 'The organization of the webhook endpoint whose id is at `arg`; for a personal endpoint, its user.' },
     RESOURCE: { description: 'The one organization, group or project named by `organizationId`, `groupId` or `projectId` inside `arg`.' },
     RESOURCE_OR_SELF: { description: 'Like RESOURCE; when none of the three ids is given, the caller\'s own account.' },
   },

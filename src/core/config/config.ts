@@ -68,6 +68,12 @@ export interface AppConfig {
   shutdownGraceMs: number;
   /** How often each instance ends the credentials of accounts whose validity date has passed. */
   validitySweepMs: number;
+  /**
+   * Webhook delivery: `allowPrivate` lets endpoints resolve to loopback, link-local and private
+   * addresses (refused by default: SSRF); each instance polls for due deliveries every `pollMs`;
+   * retries wait `retryBaseMs` doubling (capped at 480 times it), about 24 hours in all at the default.
+   */
+  webhooks: { allowPrivate: boolean; pollMs: number; retryBaseMs: number; timeoutMs: number; expiryScanMs: number };
   /** How often each instance revokes tokens unused for longer than their policy allows. */
   staleSweepMs: number;
   /** Personal tokens unused for this many days are revoked by the stale sweep; undefined: never. */
@@ -201,6 +207,11 @@ const environment = z
     TESSERA_USAGE_FLUSH_INTERVAL_MS: integer(1000, 10, 60_000),
     TESSERA_SHUTDOWN_GRACE_SECONDS: integer(10, 0, 600),
     TESSERA_VALIDITY_SWEEP_SECONDS: integer(60, 1, 3600),
+    TESSERA_WEBHOOKS_ALLOW_PRIVATE: boolean,
+    TESSERA_WEBHOOK_POLL_MS: integer(2000, 10, 600_000),
+    TESSERA_WEBHOOK_RETRY_BASE_MS: integer(30_000, 1, 3_600_000),
+    TESSERA_WEBHOOK_TIMEOUT_MS: integer(5000, 100, 30_000),
+    TESSERA_WEBHOOK_EXPIRY_SCAN_SECONDS: integer(300, 1, 24 * 3600),
     TESSERA_STALE_SWEEP_SECONDS: integer(3600, 1, 24 * 3600),
     TESSERA_REVOKE_UNUSED_PERSONAL_TOKENS_AFTER_DAYS: optionalInteger(1, 3650),
     TESSERA_LEAK_REPORTS_PER_MINUTE: integer(30, 1, 100_000),
@@ -248,6 +259,13 @@ const environment = z
       usageFlushIntervalMs: env.TESSERA_USAGE_FLUSH_INTERVAL_MS,
       shutdownGraceMs: env.TESSERA_SHUTDOWN_GRACE_SECONDS * 1000,
       validitySweepMs: env.TESSERA_VALIDITY_SWEEP_SECONDS * 1000,
+      webhooks: {
+        allowPrivate: env.TESSERA_WEBHOOKS_ALLOW_PRIVATE ?? false,
+        pollMs: env.TESSERA_WEBHOOK_POLL_MS,
+        retryBaseMs: env.TESSERA_WEBHOOK_RETRY_BASE_MS,
+        timeoutMs: env.TESSERA_WEBHOOK_TIMEOUT_MS,
+        expiryScanMs: env.TESSERA_WEBHOOK_EXPIRY_SCAN_SECONDS * 1000,
+      },
       staleSweepMs: env.TESSERA_STALE_SWEEP_SECONDS * 1000,
       revokeUnusedPersonalTokensAfterDays: env.TESSERA_REVOKE_UNUSED_PERSONAL_TOKENS_AFTER_DAYS,
       leakReportsPerMinute: env.TESSERA_LEAK_REPORTS_PER_MINUTE,

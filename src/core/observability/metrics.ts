@@ -13,6 +13,8 @@ export interface MetricSources {
   pool: () => PoolStats;
   /** Requests answered 429 by the credential throttle (refused bearer tokens, refresh tokens, client secrets). */
   throttleRejections: () => number;
+  /** Webhook deliveries not yet delivered nor given up (the outbox backlog), as of the last poll. */
+  webhookBacklog: () => number;
 }
 
 /** A counter whose value is kept elsewhere as a running total, read at scrape time. */
@@ -69,6 +71,7 @@ export class TesseraMetrics {
     gauge('tessera_db_pool_connections_in_use', 'Database connections running a query or transaction.', () => sources.pool().inUse);
     gauge('tessera_db_pool_connections_idle', 'Open database connections free for the next query.', () => sources.pool().idle);
     gauge('tessera_db_pool_requests_waiting', 'Queries waiting for a free database connection.', () => sources.pool().waiting);
+    gauge('tessera_webhook_deliveries_pending', 'Webhook deliveries waiting to be delivered or retried (the outbox backlog at the last poll).', sources.webhookBacklog);
     totalFrom(this.registry, 'tessera_throttle_rejections_total', 'Requests answered 429 by the credential throttle.', sources.throttleRejections);
   }
 

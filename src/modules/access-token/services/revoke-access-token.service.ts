@@ -6,6 +6,7 @@ import { RefreshTokenEntity } from '../../refresh-token/refresh-token.entity';
 import { UserEntity } from '../../user/user.entity';
 import { AccountEnd } from '../../user/user.service';
 import { AccessTokenEntity, AccessTokenKind, tokenScopes } from '../access-token.entity';
+import { TokenEventType } from '../access-token.events';
 import { checkReissue } from '../access-token.policy';
 import { isFinalRevocation, lockAccessToken, mintingTokenOf, revocationReasonOf } from '../access-token.records';
 import { AccessTokenStatus, REVOKED_AS_LEAKED, accessTokenStatus } from '../access-token.status';
@@ -22,6 +23,7 @@ export class RevokeAccessTokenService {
       Object.assign(token, { revokedAt: new Date(), revokedById: ctx.caller?.user.id ?? null, revocationReason: reason?.trim() || null });
       await tx.save(token);
       await this.audit.record(tx, ctx, { action: 'revokeAccessToken', targetType: 'AccessToken', targetId: id, organizationId: token.organizationId, detail: { reason: token.revocationReason } });
+      await ctx.services.tokenEvents.publish(tx, { type: TokenEventType.REVOKED, tokenIds: [id] });
       return token;
     });
   }
@@ -54,11 +56,13 @@ export class RevokeAccessTokenService {
 
   /** Revokes every active token of an account whose credentials ended (reactivating it or extending its validity restores none). */
   async revokeAllOfOwner(tx: EntityManager, ctx: RequestContext, user: UserEntity, end: AccountEnd): Promise<void> {
+    const tokenIds = (await tx.find(AccessTokenEntity, { where: { ownerId: user.id, revokedAt: IsNull() }, select: { id: true } })).map((token) => token.id);
     await tx.update(
       AccessTokenEntity,
       { ownerId: user.id, revokedAt: IsNull() },
       { revokedAt: new Date(), revokedById: ctx.caller?.user.id ?? null, revocationReason: revocationReasonOf(end) },
     );
+    await ctx.services.tokenEvents.publish(tx, { type: TokenEventType.OWNER_CREDENTIALS_ENDED, tokenIds, detail: { reason: revocationReasonOf(end) } });
   }
 
   /**

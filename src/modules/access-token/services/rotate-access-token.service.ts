@@ -8,6 +8,7 @@ import { TokenPolicyEntity } from '../../token-policy/token-policy.entity';
 import { TokenPolicyService } from '../../token-policy/token-policy.service';
 import { UserEntity } from '../../user/user.entity';
 import { AccessTokenEntity, AccessTokenKind, tokenScopes } from '../access-token.entity';
+import { TokenEventType } from '../access-token.events';
 import { AccessTokenIssuer, IssuedAccessToken } from '../access-token.issuer';
 import { MintingToken, addressListRefusal, checkAllowedAddresses, checkReissue, checkScopesStillAllowed, resolveRotationExpiry } from '../access-token.policy';
 import { REVOKED_BY_REUSE, REVOKED_BY_ROTATION, lockAccessToken, mintingTokenOf, reenterPassword } from '../access-token.records';
@@ -72,6 +73,7 @@ export class RotateAccessTokenService {
         organizationId: token.organizationId,
         detail: { previousTokenId: token.id, ...(addresses !== undefined ? { allowedAddresses: addresses } : {}) },
       });
+      await ctx.services.tokenEvents.publish(tx, { type: TokenEventType.ROTATED, tokenIds: [token.id], detail: { successorId: issued.accessToken.id } });
       return { reused: false as const, issued };
     });
     if (outcome.reused) {
