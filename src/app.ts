@@ -227,8 +227,8 @@ export async function createApp(config: AppConfig, db: DataSource, schema: Graph
   const handler: RequestListener = (req, res) => {
     const requestId = requestIdOf(req);
     res.setHeader('x-request-id', requestId);
-    tagRequestSpan(requestId);
     const record = startRecord(req, res, { requestId, route: 'other', clientAddress: clientAddress(req) }, (done, status, seconds) => metrics.observeRequest(done, status, seconds));
+    tagRequestSpan(requestId, record.clientAddress);
     const oauthRoute = routeOAuth(req, res);
     if (oauthRoute) {
       record.route = oauthRoute;

@@ -42,12 +42,16 @@ export interface Tracing {
   shutdown(): Promise<void>;
 }
 
-/** Set while tracing runs: puts the request id on the active (HTTP server) span. */
-let tagActiveSpan: ((requestId: string) => void) | undefined;
+/** Set while tracing runs: puts the request's id and client address on the active (HTTP server) span. */
+let tagActiveSpan: ((requestId: string, clientAddress: string | null) => void) | undefined;
 
-/** Marks the current request's span with its request id; nothing when tracing is off. */
-export function tagRequestSpan(requestId: string): void {
-  tagActiveSpan?.(requestId);
+/**
+ * Marks the current request's span with its request id and its client address as Tessera reads it
+ * (the instrumentation believes any `Forwarded`/`X-Forwarded-For`, whatever TESSERA_TRUST_PROXY
+ * says); nothing when tracing is off.
+ */
+export function tagRequestSpan(requestId: string, clientAddress: string | null): void {
+  tagActiveSpan?.(requestId, clientAddress);
 }
 
 /**
@@ -86,7 +90,11 @@ export function startTracing(env: NodeJS.ProcessEnv, options: TracingOptions = {
       new MySQL2Instrumentation({ maskStatement: true, maskStatementHook: (sql) => sql }),
     ],
   });
-  tagActiveSpan = (requestId) => api.trace.getActiveSpan()?.setAttribute(REQUEST_ID_ATTRIBUTE, requestId);
+  tagActiveSpan = (requestId, clientAddress) => {
+    const span = api.trace.getActiveSpan();
+    span?.setAttribute(REQUEST_ID_ATTRIBUTE, requestId);
+    if (clientAddress) span?.setAttribute('client.address', clientAddress);
+  };
   return {
     shutdown: async () => {
       tagActiveSpan = undefined;

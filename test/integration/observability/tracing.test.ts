@@ -116,7 +116,8 @@ async function startServer(env: Record<string, string>): Promise<TracedServer> {
 const signIn = (url: string, requestId: string) =>
   fetch(`${url}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-request-id': requestId },
+    // A forged forwarding header: without TESSERA_TRUST_PROXY, no span may believe it.
+    headers: { 'content-type': 'application/json', 'x-request-id': requestId, 'x-forwarded-for': '203.0.113.9' },
     body: JSON.stringify({ query: 'mutation SignIn($input: LoginInput!) { login(input: $input) { sessionToken } }', variables: { input: { email: ADMIN_EMAIL, password: ADMIN_PASSWORD } } }),
   });
 
@@ -155,7 +156,7 @@ describe('OpenTelemetry tracing', () => {
 
       const http = await eventually(() => receiver.spans.find((span) => span.kind === 2 && span.attributes['tessera.request_id'] === requestId), 'the HTTP server span');
       expect(http.parentSpanId ?? '').toBe('');
-      expect(http.attributes).toMatchObject({ 'http.request.method': 'POST', 'url.path': '/graphql', 'http.response.status_code': 200 });
+      expect(http.attributes).toMatchObject({ 'http.request.method': 'POST', 'url.path': '/graphql', 'http.response.status_code': 200, 'client.address': '127.0.0.1' });
 
       const trace = receiver.spans.filter((span) => span.traceId === http.traceId);
       const operation = trace.find((span) => span.name === 'mutation SignIn');
