@@ -15,6 +15,7 @@ import { CreateAccessTokenService } from './modules/access-token/services/create
 import { DeleteAccessTokenService } from './modules/access-token/services/delete-access-token.service';
 import { RevokeAccessTokenService } from './modules/access-token/services/revoke-access-token.service';
 import { RotateAccessTokenService } from './modules/access-token/services/rotate-access-token.service';
+import { UpdateAccessTokenService } from './modules/access-token/services/update-access-token.service';
 import { createTokenLookup } from './modules/access-token/token-lookup';
 import { GroupService } from './modules/group/group.service';
 import { LeakResponseService } from './modules/leak-response/leak-response.service';
@@ -80,6 +81,7 @@ export function createServices(db: DataSource, config: AppConfig, pepper: string
     accessTokenCreation,
     accessTokenRotation: new RotateAccessTokenService(accessTokenIssuer, audit, sessions, tokenPolicies),
     accessTokenRevocation,
+    accessTokenUpdate: new UpdateAccessTokenService(audit, tokenPolicies),
     accessTokenDeletion,
     refreshTokens,
     oauthClients: new OAuthClientService(pepper, audit, refreshTokens),

@@ -560,6 +560,30 @@ describe('docs/examples run against the server', () => {
       const uses = (await runOk(F, 'AllowlistedTokenUses', { id: outside.accessToken.id }, owner.token)).accessToken.usage.edges.map((e: { node: unknown }) => e.node);
       expect(uses).toEqual([expect.objectContaining({ operation: 'graphql', clientAddress: '127.0.0.1', outcome: 'REFUSED' })]);
     });
+
+    it('edit in place: rename, narrow scopes, bring the expiry forward, set an allowlist; same secret; wider scopes refused', async () => {
+      const F = 'token-edit-in-place';
+      const owner = await createUser(server, admin, 'edit-owner');
+      const { projectId } = await createHierarchy(server, owner.token);
+      const created = ok(await server.gql(
+        'mutation($input: CreateAccessTokenInput!) { createAccessToken(input: $input) { secret accessToken { id hint } } }',
+        { input: { projectId, name: 'sync', scopes: ['api', 'read_repository'], expiresAt: inDays(30), password: USER_PASSWORD } },
+        owner.token,
+      )).createAccessToken;
+      const before = (await runOk(F, 'TokenForEdit', { id: created.accessToken.id }, owner.token)).accessToken;
+      expect(before).toMatchObject({ name: 'sync', scopes: ['api', 'read_repository'], allowedAddresses: null, hint: created.accessToken.hint });
+
+      const expiresAt = inDays(7);
+      const edited = (await runOk(F, 'EditToken', { input: { id: created.accessToken.id, name: 'nightly sync', description: 'pulls every night', scopes: ['read_api', 'read_repository'], expiresAt, allowedAddresses: ['127.0.0.1'] } }, owner.token)).updateAccessToken.accessToken;
+      expect(edited).toMatchObject({ name: 'nightly sync', description: 'pulls every night', scopes: ['read_api', 'read_repository'], allowedAddresses: ['127.0.0.1'], hint: created.accessToken.hint, status: 'ACTIVE' });
+      expectSameInstant(edited.expiresAt, expiresAt);
+      expect(ok(await server.gql(VIEWER, {}, created.secret)).viewer.principal.__typename).toBe('TechnicalUser');
+
+      const wider = await run(F, 'EditToken', { input: { id: created.accessToken.id, scopes: ['api'] } }, owner.token);
+      expect(codeOf(wider)).toBe('BAD_USER_INPUT');
+      const later = await run(F, 'EditToken', { input: { id: created.accessToken.id, expiresAt: inDays(20) } }, owner.token);
+      expect(later.errors?.[0].extensions.fields?.[0]).toMatchObject({ field: 'input.expiresAt', constraint: 'earlierOnly' });
+    });
   });
 
   describe('issue 13: leak response and stale tokens', () => {

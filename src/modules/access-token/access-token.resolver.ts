@@ -24,6 +24,7 @@ import {
 } from './access-token.types';
 import { AccessTokenIdInput, DeleteAllAccessTokensInput, RevokeAccessTokenInput, RotateAccessTokenInput } from './dto/access-token-action.input';
 import { CreateAccessTokenInput } from './dto/create-access-token.input';
+import { UpdateAccessTokenInput } from './dto/update-access-token.input';
 
 @Resolver(() => AccessTokenEntity)
 export class AccessTokenResolver {
@@ -71,6 +72,14 @@ export class AccessTokenResolver {
   })
   rotateAccessToken(@Ctx() ctx: RequestContext, @Arg('input', () => RotateAccessTokenInput, { description: 'The token.' }) input: RotateAccessTokenInput): Promise<AccessTokenSecretPayload> {
     return ctx.services.accessTokenRotation.rotate(ctx, input.id, input.expiresAt, input.password, input.allowedAddresses);
+  }
+
+  @RequireRole(Role.ADMIN, AccessTarget.ACCESS_TOKEN, 'input.id')
+  @Mutation(() => AccessTokenPayload, {
+    description: 'Edits a token in place, keeping its secret: name, description, narrower scopes, an earlier expiry, the address allowlist. Never wider scopes, a later expiry or a removed one; the organization\'s policy and an access token caller\'s own limits apply as at creation.',
+  })
+  async updateAccessToken(@Ctx() ctx: RequestContext, @Arg('input', () => UpdateAccessTokenInput, { description: 'The token and what changes.' }) input: UpdateAccessTokenInput): Promise<AccessTokenPayload> {
+    return { accessToken: await ctx.services.accessTokenUpdate.update(ctx, input) };
   }
 
   @RequireRole(Role.ADMIN, AccessTarget.ACCESS_TOKEN, 'input.id')

@@ -24,13 +24,14 @@ import {
   withoutWrites,
 } from '../../support/token-fixtures';
 
-type Mutation = 'create' | 'revoke' | 'restore' | 'rotate' | 'delete';
-const MUTATIONS: Mutation[] = ['create', 'revoke', 'restore', 'rotate', 'delete'];
+type Mutation = 'create' | 'revoke' | 'restore' | 'rotate' | 'update' | 'delete';
+const MUTATIONS: Mutation[] = ['create', 'revoke', 'restore', 'rotate', 'update', 'delete'];
 const FIELD: Record<Mutation, string> = {
   create: 'createAccessToken',
   revoke: 'revokeAccessToken',
   restore: 'restoreAccessToken',
   rotate: 'rotateAccessToken',
+  update: 'updateAccessToken',
   delete: 'deleteAccessToken',
 };
 
@@ -117,7 +118,7 @@ const allowedRows = MUTATIONS.flatMap((mutation) =>
   LEVELS.flatMap((level) => ALLOWED[level].filter((caller) => !(mutation === 'create' && level === 'PERSONAL' && caller === 'api')).map((caller) => [FIELD[mutation], level, CALLER_LABEL[caller], mutation, caller] as const)),
 );
 
-describe('who may create, revoke, restore, rotate and delete access tokens', () => {
+describe('who may create, revoke, restore, rotate, update and delete access tokens', () => {
   let server: TestServer;
   let hierarchy: Hierarchy;
   const bearers = {} as Record<CallerName, string | undefined>;
@@ -137,6 +138,7 @@ describe('who may create, revoke, restore, rotate and delete access tokens', () 
       const password = bearers[caller]?.startsWith('tsess_') ? { password: passwordOf(caller) } : {};
       return { input: { name: 'made by the matrix', scopes: ['api'], ...resourceOf(level, hierarchy), ...(level === 'PERSONAL' ? {} : { role: 'MEMBER' }), ...password } };
     }
+    if (mutation === 'update') return { input: { id: tokenId, name: 'renamed by the matrix', allowedAddresses: ['127.0.0.1'] } };
     return { input: { id: tokenId } };
   }
 
@@ -194,7 +196,7 @@ describe('who may create, revoke, restore, rotate and delete access tokens', () 
       expect(await countAudit(server, denied)).toBe(deniedBefore + 1);
     });
 
-    it.each(['revoke', 'restore', 'rotate', 'delete'] as const)(
+    it.each(['revoke', 'restore', 'rotate', 'update', 'delete'] as const)(
       '%s answers the ADMIN of another organization exactly as it answers an unknown id',
       async (mutation) => {
         for (const level of RESOURCE_LEVELS) {
@@ -255,6 +257,14 @@ describe('who may create, revoke, restore, rotate and delete access tokens', () 
           expect(await bearerStatus(server, rotated.secret)).toBe(200);
           expect(await bearerStatus(server, target.secret)).toBe(401);
           expect(await countAudit(server, { ...success, targetId: rotated.accessToken.id })).toBe(1);
+          break;
+        }
+        case 'update': {
+          const target = await newTarget(level);
+          const { accessToken } = ok(await server.gql(TOKEN_OPS.update, request('update', level, target.id, caller), bearer)).updateAccessToken;
+          expect(accessToken).toMatchObject({ id: target.id, name: 'renamed by the matrix', allowedAddresses: ['127.0.0.1'], status: 'ACTIVE', hint: target.accessToken.hint });
+          expect(await bearerStatus(server, target.secret)).toBe(200);
+          expect(await countAudit(server, { ...success, targetId: target.id })).toBe(1);
           break;
         }
         case 'delete': {
