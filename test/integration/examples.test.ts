@@ -1,4 +1,7 @@
+import { createHmac } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
+import { IncomingHttpHeaders, createServer } from 'node:http';
+import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { ASTNode, DocumentNode, GraphQLSchema, Kind, Source, buildSchema, parse, print, validate, visit } from 'graphql';
 import { Role } from '../../src/core/authorization/role';
@@ -164,7 +167,8 @@ describe('docs/examples run against the server', () => {
   }
 
   beforeAll(async () => {
-    server = await startTestServer({ label: 'examples' });
+    // Webhook receivers run on 127.0.0.1; the test drives deliveries itself.
+    server = await startTestServer({ label: 'examples', env: { TESSERA_WEBHOOKS_ALLOW_PRIVATE: 'true', TESSERA_WEBHOOK_POLL_MS: '600000' } });
     admin = await loginAsAdmin(server);
   });
   afterAll(() => server?.stop());
@@ -623,6 +627,49 @@ describe('docs/examples run against the server', () => {
       const events = (await runOk(F, 'StaleTokenRevocations', { organizationId, first: 20 }, owner.token)).organization.auditEvents.edges.map((e: { node: unknown }) => e.node);
       expect(events).toEqual([expect.objectContaining({ actorId: null, targetId: idle, subjectUserId: owner.id })]);
       expect(busy).not.toBe(idle);
+    });
+
+    it('webhooks: an ADMIN registers an endpoint, a revoke is delivered signed, the log shows it, a redelivery sends it again; personal endpoints', async () => {
+      const F = 'webhooks';
+      const received: Array<{ headers: IncomingHttpHeaders; body: string }> = [];
+      const receiver = createServer((req, res) => {
+        let body = '';
+        req.on('data', (chunk) => (body += chunk)).on('end', () => {
+          received.push({ headers: req.headers, body });
+          res.writeHead(204).end();
+        });
+      });
+      await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+      try {
+        const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/tessera`;
+        const owner = await createUser(server, admin, 'webhook-owner');
+        const { organizationId, groupId } = await createHierarchy(server, owner.token);
+        const created = (await runOk(F, 'CreateOrganizationWebhook', { organizationId, url, events: ['TOKEN_REVOKED', 'TOKEN_EXPIRING'], description: 'token alerts' }, owner.token)).createWebhookEndpoint;
+        expect(created.secret).toMatch(/^whsec_/);
+        const endpointId = created.webhookEndpoint.id;
+        const token = ok(await server.gql('mutation($input: CreateAccessTokenInput!) { createAccessToken(input: $input) { accessToken { id } } }', { input: { groupId, name: 'deploy', role: 'MEMBER', scopes: ['api'], password: USER_PASSWORD } }, owner.token)).createAccessToken.accessToken;
+        ok(await server.gql('mutation($id: ID!) { revokeAccessToken(input: { id: $id }) { accessToken { id } } }', { id: token.id }, owner.token));
+        await server.services.webhookDeliveries.deliverDue(server.db);
+        expect(received).toHaveLength(1);
+        const signed = `v1=${createHmac('sha256', created.secret).update(`${received[0].headers['x-tessera-timestamp']}.${received[0].body}`).digest('hex')}`;
+        expect(received[0].headers['x-tessera-signature']).toBe(signed);
+        const listed = (await runOk(F, 'OrganizationWebhooks', { organizationId, deliveries: 10 }, owner.token)).organizationWebhookEndpoints;
+        const delivery = listed.edges[0].node.deliveries.edges[0].node;
+        expect(delivery).toMatchObject({ eventType: 'token.revoked', status: 'DELIVERED', attempts: 1, lastStatusCode: 204 });
+        expect(JSON.parse(delivery.payload).data.token).toMatchObject({ id: token.id, name: 'deploy', level: 'GROUP' });
+        const again = (await runOk(F, 'RedeliverWebhook', { endpointId, deliveryId: delivery.id }, owner.token)).redeliverWebhook.webhookDelivery;
+        expect(again).toMatchObject({ id: delivery.id, status: 'PENDING', attempts: 0 });
+        await server.services.webhookDeliveries.deliverDue(server.db);
+        expect(received.map((r) => r.headers['x-tessera-delivery'])).toEqual([delivery.id, delivery.id]);
+        expect((await runOk(F, 'UpdateWebhook', { id: endpointId, events: ['TOKEN_EXPIRED'], enabled: false }, owner.token)).updateWebhookEndpoint.webhookEndpoint).toEqual({ id: endpointId, events: ['TOKEN_EXPIRED'], enabled: false });
+        expect((await runOk(F, 'DeleteWebhook', { id: endpointId }, owner.token)).deleteWebhookEndpoint.deletedId).toBe(endpointId);
+
+        const personal = (await runOk(F, 'CreatePersonalWebhook', { url, events: ['TOKEN_EXPIRING'] }, owner.token)).createWebhookEndpoint.webhookEndpoint;
+        expect(personal.userId).toBe(owner.id);
+        expect((await runOk(F, 'MyWebhooks', {}, owner.token)).viewerWebhookEndpoints.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual([personal.id]);
+      } finally {
+        await new Promise((resolve) => receiver.close(resolve));
+      }
     });
   });
 

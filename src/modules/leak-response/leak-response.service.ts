@@ -4,6 +4,7 @@ import { RequestContext } from '../../core/context/request-context';
 import { forUpdate } from '../../core/database/transaction';
 import { SECRET_PREFIXES, SecretPrefix, hashSecret, parseSecret } from '../../core/secrets/secret-format';
 import { AccessTokenEntity, AccessTokenKind, AccessTokenLevel } from '../access-token/access-token.entity';
+import { TokenEventType } from '../access-token/access-token.events';
 import { ACCESS_TOKEN_PREFIXES } from '../access-token/access-token.issuer';
 import { REVOKED_AS_LEAKED } from '../access-token/access-token.status';
 import { RevokeAccessTokenService } from '../access-token/services/revoke-access-token.service';
@@ -76,6 +77,7 @@ export class LeakResponseService {
         subjectUserId: token.level === AccessTokenLevel.PERSONAL ? token.ownerId : token.createdById,
         detail: { hint: token.hint, level: token.level, kind: token.kind, ...(token.kind === AccessTokenKind.CLIENT ? { revokedAccessTokens: revokedWithIt } : {}) },
       });
+      await ctx.services.tokenEvents.publish(tx, { type: TokenEventType.LEAKED, tokenIds: [token.id] });
     });
   }
 

@@ -4,6 +4,7 @@ import { RequestContext } from '../../core/context/request-context';
 import { forUpdate } from '../../core/database/transaction';
 import { ConnectionArgs, paginate } from '../../core/pagination/connection';
 import { AccessTokenEntity, AccessTokenLevel } from '../access-token/access-token.entity';
+import { TokenEventType } from '../access-token/access-token.events';
 import { revokedAsUnused } from '../access-token/access-token.records';
 import { TokenPolicyEntity } from './token-policy.entity';
 
@@ -84,6 +85,7 @@ export class StaleTokenService {
         subjectUserId: token.level === AccessTokenLevel.PERSONAL ? token.ownerId : token.createdById,
         detail: { reason, unusedForDays: days, lastUsedAt: token.lastUsedAt?.toISOString() ?? null },
       });
+      await ctx.services.tokenEvents.publish(tx, { type: TokenEventType.REVOKED_AS_STALE, tokenIds: [token.id], detail: { unusedForDays: days } });
       return true;
     });
   }

@@ -6,6 +6,7 @@ import { WebhookDeliveryEntity } from '../../../src/modules/webhooks/webhook-del
 import { MAX_ATTEMPTS } from '../../../src/modules/webhooks/webhook-delivery.worker';
 import { RunningServer, startServer } from '../../../src/server';
 import { addMember, codeOf, createHierarchy, createUser, loginAsAdmin, ok } from '../../support/fixtures';
+import { ageToken, systemContext } from '../../support/system-context';
 import { ADMIN_PASSWORD, TestServer, startTestServer } from '../../support/test-server';
 import { AuditOutcome, DAY_MS, TOKEN_OPS, countAudit, createToken, daysFromNow, expectBadInput, randomPartOf } from '../../support/token-fixtures';
 
@@ -60,6 +61,7 @@ const OWN_ENDPOINTS = `{ viewerWebhookEndpoints { edges { node { ${ENDPOINT_FIEL
 const DELIVERIES = `query($organizationId: ID!) { organizationWebhookEndpoints(organizationId: $organizationId, first: 1) { edges { node { id deliveries(first: 10) { totalCount edges { node { id eventType status attempts lastStatusCode lastError payload nextAttemptAt } } } } } } }`;
 
 const ALL_EVENTS = ['TOKEN_REVOKED', 'TOKEN_ROTATED', 'TOKEN_EXPIRED', 'TOKEN_EXPIRING', 'TOKEN_LEAKED', 'TOKEN_REVOKED_STALE', 'TOKEN_OWNER_CREDENTIALS_ENDED'];
+const SET_STALE_POLICY = 'mutation($input: SetTokenPolicyInput!) { setTokenPolicy(input: $input) { tokenPolicy { revokeUnusedAfterDays } } }';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Receivers verify like this: HMAC-SHA-256 of `<timestamp>.<raw body>` with the endpoint's secret. */
@@ -195,6 +197,31 @@ describe('webhooks: token events delivered to registered endpoints', () => {
       const rows = await deliveriesOf(endpoint.id);
       expect(rows.map((r) => r.eventType)).toEqual(['token.rotated']);
       expect(JSON.parse(rows[0].payload).data).toMatchObject({ token: { id: token.id }, successorId: rotated.accessToken.id });
+    });
+
+    it("announces tokens revoked as leaked, as stale, and because their owner's credentials ended", async () => {
+      const { owner, hierarchy, endpoint } = await organizationWithEndpoint(['TOKEN_LEAKED', 'TOKEN_REVOKED_STALE']);
+      const leaked = await createToken(server, owner.token, 'GROUP', hierarchy as never, { role: 'VIEWER' });
+      const stale = await createToken(server, owner.token, 'GROUP', hierarchy as never, { role: 'VIEWER', expiresAt: null });
+      const report = await fetch(`${server.url}/tokens/leaked`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ secrets: [leaked.secret] }) });
+      expect(report.status).toBe(202);
+      ok(await server.gql(SET_STALE_POLICY, { input: { organizationId: hierarchy.organizationId, revokeUnusedAfterDays: 30 } }, owner.token));
+      await ageToken(server, stale.id, 40, null);
+      await server.services.staleTokens.sweep(systemContext(server, server.config));
+      const payloads = (await deliveriesOf(endpoint.id)).map((r) => JSON.parse(r.payload));
+      expect(payloads.map((p) => [p.type, p.data.token.id, p.data.token.revocationReason]).sort()).toEqual(
+        [
+          ['token.leaked', leaked.id, 'leaked'],
+          ['token.revoked_stale', stale.id, 'unused for 30 days'],
+        ].sort(),
+      );
+
+      const user = await createUser(server, admin, 'leaving');
+      const personal = ok(await server.gql(CREATE, { input: { url: receiver.urlFor('personal'), events: ['TOKEN_OWNER_CREDENTIALS_ENDED'] } }, user.token)).createWebhookEndpoint.webhookEndpoint;
+      const token = await createToken(server, user.token, 'PERSONAL', {} as never);
+      ok(await server.gql(TOKEN_OPS.deactivateUser, { input: { id: user.id } }, admin));
+      const [ended] = (await deliveriesOf(personal.id)).map((r) => JSON.parse(r.payload));
+      expect(ended).toMatchObject({ type: 'token.owner_credentials_ended', data: { token: { id: token.id, ownerId: user.id, resource: null }, reason: 'owner deactivated' } });
     });
 
     it('retries a 500 with backoff, then succeeds', async () => {
