@@ -8,8 +8,8 @@ import { WebhookSecrets } from './webhook-secrets';
 import { signWebhook } from './webhook-signature';
 import { guardedLookup } from './webhook-url';
 
-/** Attempts before a delivery is FAILED: with the default 30 s base, 16 attempts span about 24.3 hours. */
-export const MAX_ATTEMPTS = 16;
+/** Attempts before a delivery is FAILED: with the default 30 s base, the waits between 15 attempts add up to about 24.3 hours. */
+export const MAX_ATTEMPTS = 15;
 /** Deliveries one instance claims per poll. */
 const BATCH = 20;
 /** A claimed delivery whose instance died is due again after this. */
@@ -116,7 +116,6 @@ export class WebhookDeliveryWorker {
         url,
         {
           method: 'POST',
-          timeout: this.options.timeoutMs,
           lookup: guardedLookup(this.options.allowPrivate) as never,
           headers: {
             'content-type': 'application/json',
@@ -133,7 +132,9 @@ export class WebhookDeliveryWorker {
           res.on('error', (error) => resolve({ statusCode: res.statusCode ?? null, error: error.message }));
         },
       );
-      req.on('timeout', () => req.destroy(new Error(`no answer within ${this.options.timeoutMs} ms`)));
+      // The whole exchange is bounded, not only each silence: a receiver dripping bytes cannot hold a delivery.
+      const deadline = setTimeout(() => req.destroy(new Error(`no answer within ${this.options.timeoutMs} ms`)), this.options.timeoutMs);
+      req.on('close', () => clearTimeout(deadline));
       req.on('error', (error) => resolve({ statusCode: null, error: error.message }));
       req.end(delivery.payload);
     });

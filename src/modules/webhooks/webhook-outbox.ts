@@ -40,8 +40,12 @@ export class WebhookOutbox {
     const tokens = await tx.find(AccessTokenEntity, { where: { id: In(event.tokenIds) } });
     const wanted = SUBSCRIPTION[event.type];
     const rows: Partial<WebhookDeliveryEntity>[] = [];
+    // Tokens of one organization or one owner share their endpoints: read them once.
+    const endpointsOf = new Map<string, Promise<WebhookEndpointEntity[]>>();
     for (const token of tokens) {
-      for (const endpoint of await this.endpointsFor(tx, token)) {
+      const audience = token.level === AccessTokenLevel.PERSONAL ? `user:${token.ownerId}` : `organization:${token.organizationId}`;
+      if (!endpointsOf.has(audience)) endpointsOf.set(audience, this.endpointsFor(tx, token));
+      for (const endpoint of await endpointsOf.get(audience)!) {
         if (!endpoint.enabled || !endpointEvents(endpoint).includes(wanted)) continue;
         const id = newId();
         const createdAt = new Date();

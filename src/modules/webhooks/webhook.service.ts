@@ -1,11 +1,11 @@
-import { DataSource, EntityManager, IsNull, LessThanOrEqual } from 'typeorm';
+import { Brackets, DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../../core/audit/audit.service';
 import { RequestContext, requireCaller } from '../../core/context/request-context';
 import { newId } from '../../core/database/ids';
 import { createTransactionRunner } from '../../core/database/transaction';
 import { notFound } from '../../core/errors/app-error';
 import { ConnectionArgs, paginate } from '../../core/pagination/connection';
-import { AccessTokenEntity } from '../access-token/access-token.entity';
+import { AccessTokenEntity, AccessTokenLevel } from '../access-token/access-token.entity';
 import { TokenEventType } from '../access-token/access-token.events';
 import { CreateWebhookEndpointInput, UpdateWebhookEndpointInput } from './dto/webhook-endpoint.input';
 import { WebhookDeliveryEntity, WebhookDeliveryStatus } from './webhook-delivery.entity';
@@ -109,10 +109,20 @@ export class WebhookService {
    */
   async scanExpiry(db: DataSource, now = new Date()): Promise<void> {
     const horizon = new Date(now.getTime() + EXPIRY_WARNING_DAYS[EXPIRY_WARNING_DAYS.length - 1] * DAY_MS);
-    const tokens = await db.manager.find(AccessTokenEntity, {
-      where: { revokedAt: IsNull(), expiresAt: LessThanOrEqual(horizon) },
-      select: { id: true, expiresAt: true },
-    });
+    // Only tokens someone listens for: those of organizations, and personal ones of users, with an enabled endpoint.
+    const tokens = await db.manager
+      .createQueryBuilder(AccessTokenEntity, 'token')
+      .select(['token.id', 'token.expiresAt'])
+      .where('token.revokedAt IS NULL AND token.expiresAt <= :horizon', { horizon })
+      .andWhere(
+        new Brackets((listened) =>
+          listened
+            .where(`token.level <> :personal AND token.organizationId IN (SELECT e.organizationId FROM webhook_endpoints e WHERE e.enabled = :on AND e.organizationId IS NOT NULL)`)
+            .orWhere(`token.level = :personal AND token.ownerId IN (SELECT e.userId FROM webhook_endpoints e WHERE e.enabled = :on AND e.userId IS NOT NULL)`),
+        ),
+      )
+      .setParameters({ personal: AccessTokenLevel.PERSONAL, on: true })
+      .getMany();
     const expiring = new Map<number, string[]>(EXPIRY_WARNING_DAYS.map((days) => [days, []]));
     const expired: string[] = [];
     for (const token of tokens) {
@@ -125,7 +135,7 @@ export class WebhookService {
     }
     await createTransactionRunner(db)(async (tx) => {
       for (const [days, tokenIds] of expiring) {
-        await this.outbox.write(tx, { type: TokenEventType.EXPIRING, tokenIds, key: (id) => `expiring:${days}:${id}`, detail: { daysLeft: days } });
+        await this.outbox.write(tx, { type: TokenEventType.EXPIRING, tokenIds, key: (id) => `expiring:${days}:${id}`, detail: { withinDays: days } });
       }
       await this.outbox.write(tx, { type: TokenEventType.EXPIRED, tokenIds: expired, key: (id) => `expired:${id}` });
     });

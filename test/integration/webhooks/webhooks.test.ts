@@ -77,7 +77,7 @@ describe('webhooks: token events delivered to registered endpoints', () => {
     receiver = new Receiver();
     await receiver.start();
     // Deliveries are driven by the tests (deliverDue), not by the poller.
-    server = await startTestServer({ label: 'webhooks', env: { TESSERA_WEBHOOKS_ALLOW_PRIVATE: 'true', TESSERA_WEBHOOK_POLL_MS: '600000', TESSERA_WEBHOOK_RETRY_BASE_MS: '1' } });
+    server = await startTestServer({ label: 'webhooks', env: { TESSERA_WEBHOOKS_ALLOW_PRIVATE: 'true', TESSERA_WEBHOOK_POLL_MS: '600000', TESSERA_WEBHOOK_RETRY_BASE_MS: '1', TESSERA_WEBHOOK_TIMEOUT_MS: '500' } });
     admin = await loginAsAdmin(server);
   });
   afterAll(async () => {
@@ -265,6 +265,23 @@ describe('webhooks: token events delivered to registered endpoints', () => {
       expect(await countAudit(server, { action: 'redeliverWebhook', targetId: endpoint.id, outcome: AuditOutcome.SUCCESS })).toBe(1);
     });
 
+    it('counts a receiver that does not answer within the timeout as a failure, and follows no redirect', async () => {
+      const { owner, hierarchy, endpoint, received } = await organizationWithEndpoint(['TOKEN_REVOKED']);
+      const token = await createToken(server, owner.token, 'GROUP', hierarchy as never, { role: 'VIEWER' });
+      ok(await server.gql(TOKEN_OPS.revoke, { input: { id: token.id } }, owner.token));
+      receiver.delayMs = 1500;
+      await deliver();
+      let [row] = await deliveriesOf(endpoint.id);
+      expect(row).toMatchObject({ status: 'PENDING', attempts: 1, lastStatusCode: null, lastError: 'no answer within 500 ms' });
+      receiver.delayMs = 0;
+      receiver.fallback = 302;
+      await sleep(10);
+      await deliver();
+      [row] = await deliveriesOf(endpoint.id);
+      expect(row).toMatchObject({ status: 'PENDING', attempts: 2, lastStatusCode: 302, lastError: 'answered 302' });
+      expect(received()).toHaveLength(2);
+    });
+
     it('shows the pending backlog as a metric', async () => {
       const { owner, hierarchy } = await organizationWithEndpoint(['TOKEN_REVOKED']);
       const token = await createToken(server, owner.token, 'GROUP', hierarchy as never, { role: 'VIEWER' });
@@ -288,7 +305,7 @@ describe('webhooks: token events delivered to registered endpoints', () => {
       const events = async () =>
         (await deliveriesOf(endpoint.id)).map((r) => {
           const payload = JSON.parse(r.payload);
-          return `${payload.type} ${payload.data.token.id === in5Days.id ? '5d' : '20d'} ${payload.data.daysLeft ?? ''}`.trim();
+          return `${payload.type} ${payload.data.token.id === in5Days.id ? '5d' : '20d'} ${payload.data.withinDays ?? ''}`.trim();
         });
       expect((await events()).sort()).toEqual(['token.expiring 20d 30', 'token.expiring 5d 7']);
       await scan(4.5);
