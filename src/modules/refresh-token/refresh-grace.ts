@@ -1,10 +1,8 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { EntityManager, LessThanOrEqual } from 'typeorm';
+import { deriveKey, open, seal } from '../../core/secrets/sealed-box';
 import { RefreshTokenEntity } from './refresh-token.entity';
 
 const HKDF_INFO = 'tessera refresh-token reuse grace v1';
-const IV_BYTES = 12;
-const TAG_BYTES = 16;
 
 /** The successor pair a replay within the grace period answers. */
 export interface SealedPair {
@@ -26,23 +24,13 @@ export class RefreshGrace {
   ) {}
 
   seal(spentSecret: string, rowId: string, pair: SealedPair): string {
-    const iv = randomBytes(IV_BYTES);
-    const cipher = createCipheriv('aes-256-gcm', this.keyFor(spentSecret), iv).setAAD(Buffer.from(rowId));
-    const sealed = Buffer.concat([cipher.update(`${pair.accessToken} ${pair.refreshToken}`, 'utf8'), cipher.final()]);
-    return Buffer.concat([iv, cipher.getAuthTag(), sealed]).toString('base64');
+    return seal(this.keyFor(spentSecret), `${pair.accessToken} ${pair.refreshToken}`, rowId);
   }
 
   /** The pair, or null when it does not open (another pepper, another row, tampered). */
   open(spentSecret: string, rowId: string, sealed: string): SealedPair | null {
-    const raw = Buffer.from(sealed, 'base64');
-    try {
-      const decipher = createDecipheriv('aes-256-gcm', this.keyFor(spentSecret), raw.subarray(0, IV_BYTES)).setAAD(Buffer.from(rowId));
-      decipher.setAuthTag(raw.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
-      const [accessToken, refreshToken] = Buffer.concat([decipher.update(raw.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8').split(' ');
-      return accessToken && refreshToken ? { accessToken, refreshToken } : null;
-    } catch {
-      return null;
-    }
+    const [accessToken, refreshToken] = open(this.keyFor(spentSecret), sealed, rowId)?.split(' ') ?? [];
+    return accessToken && refreshToken ? { accessToken, refreshToken } : null;
   }
 
   /** Wipes every sealed pair whose grace period has passed (idempotent, so any instance may run it). */
@@ -51,6 +39,6 @@ export class RefreshGrace {
   }
 
   private keyFor(spentSecret: string): Buffer {
-    return Buffer.from(hkdfSync('sha256', this.pepper, spentSecret, HKDF_INFO, 32));
+    return deriveKey(this.pepper, spentSecret, HKDF_INFO);
   }
 }
