@@ -7,7 +7,7 @@ import { MAX_ATTEMPTS } from '../../../src/modules/webhooks/webhook-delivery.wor
 import { RunningServer, startServer } from '../../../src/server';
 import { addMember, codeOf, createHierarchy, createUser, loginAsAdmin, ok } from '../../support/fixtures';
 import { ageToken, systemContext } from '../../support/system-context';
-import { ADMIN_PASSWORD, TestServer, startTestServer } from '../../support/test-server';
+import { ADMIN_PASSWORD, TestServer, startTestServer, testDatabase } from '../../support/test-server';
 import { AuditOutcome, DAY_MS, TOKEN_OPS, countAudit, createToken, daysFromNow, expectBadInput, randomPartOf } from '../../support/token-fixtures';
 
 interface Received {
@@ -399,5 +399,19 @@ describe('webhooks: several instances', () => {
     expect(attempted).toBe(ids.length);
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids.length).toBe(30);
+  });
+
+  it(testDatabase() === 'mysql' ? 'writes each expiry notice once when every instance scans at the same time' : 'writes each expiry notice once when a second instance scans after the first (one instance is the supported SQLite setup)', async () => {
+    const admin = await loginAsAdmin(first);
+    const owner = await createUser(first, admin, 'expiry-owner');
+    const hierarchy = await createHierarchy(first, owner.token);
+    const endpoint = ok(await first.gql(CREATE, { input: { organizationId: hierarchy.organizationId, url: receiver.url, events: ['TOKEN_EXPIRING'] } }, owner.token)).createWebhookEndpoint.webhookEndpoint;
+    const tokens = [];
+    for (let i = 0; i < 10; i += 1) tokens.push(await createToken(first, owner.token, 'PROJECT', hierarchy as never, { role: 'VIEWER', name: `e${i}`, expiresAt: daysFromNow(3) }));
+    const scans = [first, second, first, second].map((instance) => () => instance.services.webhooks.scanExpiry(instance.db));
+    if (testDatabase() === 'mysql') await Promise.all(scans.map((scan) => scan()));
+    else for (const scan of scans) await scan();
+    const rows = await first.db.manager.find(WebhookDeliveryEntity, { where: { endpointId: endpoint.id } });
+    expect(rows.map((r) => JSON.parse(r.payload).data.token.id).sort()).toEqual(tokens.map((t) => t.id).sort());
   });
 });
