@@ -58,6 +58,15 @@ describe('responses that carry a secret are never cached', () => {
       );
       return server.gql('mutation($input: UpdateOAuthClientInput!) { updateOAuthClient(input: $input) { clientSecret } }', { input: { id: created.createOAuthClient.oauthClient.id, name: 'Renamed again' } }, admin);
     },
+    // A public literal address: registration needs no DNS, and no event here is delivered to it.
+    createWebhookEndpoint: () =>
+      server.gql('mutation($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { secret } }', { input: { url: 'https://93.184.216.34/hook', events: ['TOKEN_EXPIRED'] } }, admin),
+    updateWebhookEndpoint: async () => {
+      const created = ok(
+        await server.gql('mutation($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { webhookEndpoint { id } } }', { input: { url: 'https://93.184.216.34/hook', events: ['TOKEN_EXPIRED'] } }, admin),
+      );
+      return server.gql('mutation($input: UpdateWebhookEndpointInput!) { updateWebhookEndpoint(input: $input) { secret } }', { input: { id: created.createWebhookEndpoint.webhookEndpoint.id, enabled: false } }, admin);
+    },
   };
 
   it('covers every mutation whose payload carries a secret', async () => {
