@@ -73,6 +73,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       transaction: createTransactionRunner(db),
     });
     // The grace sweep bounds how long sealed refresh pairs stay at rest; replays after the window are refused regardless.
+    const stopRevocationFeed = services.tokenRevocations.start(db);
     const stopGraceSweep = runEvery('refresh grace sweep', GRACE_SWEEP_INTERVAL_MS, () => services.refreshTokens.grace.wipeExpired(db.manager));
     const stopValiditySweep = runEvery('validity sweep', config.validitySweepMs, () => services.users.endLapsedValidity(systemContext()), { immediately: true });
     const stopWebhookDelivery = runEvery('webhook delivery', config.webhooks.pollMs, () => services.webhookDeliveries.deliverDue(db));
@@ -103,6 +104,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
         }
         await apollo.stop();
         stopGraceSweep();
+        stopRevocationFeed();
         stopValiditySweep();
         stopWebhookDelivery();
         stopExpiryScan();

@@ -17,6 +17,8 @@ import { RevokeAccessTokenService } from './modules/access-token/services/revoke
 import { RotateAccessTokenService } from './modules/access-token/services/rotate-access-token.service';
 import { UpdateAccessTokenService } from './modules/access-token/services/update-access-token.service';
 import { createTokenLookup } from './modules/access-token/token-lookup';
+import { TokenRevocationFeed } from './modules/access-token/token-revocations';
+import { VerifiedTokenCache } from './modules/access-token/verified-token.cache';
 import { GroupService } from './modules/group/group.service';
 import { LeakResponseService } from './modules/leak-response/leak-response.service';
 import { MembershipService } from './modules/membership/membership.service';
@@ -54,6 +56,7 @@ export function createServices(db: DataSource, config: AppConfig, pepper: string
   const refreshTokens = new RefreshTokenService(pepper, audit, accessTokenIssuer, new RefreshGrace(pepper, config.refreshReuseGraceSeconds));
   accessTokenCreation.registerKind(AccessTokenKind.CLIENT, refreshTokens);
   const lastUsed = new LastUsedTracker(db);
+  const tokenCache = new VerifiedTokenCache({ maxEntries: config.tokenCache.maxEntries, ttlMs: config.tokenCache.ttlMs });
   // Token events become webhook deliveries in the transaction of the change (the outbox).
   const tokenEvents = new TokenEvents();
   const webhookOutbox = new WebhookOutbox();
@@ -89,7 +92,10 @@ export function createServices(db: DataSource, config: AppConfig, pepper: string
     // Every report counts, per client address, in the shared store (reports are anonymous).
     leakReportThrottle: new FailureThrottle(throttleStore, 'leak-report', config.leakReportsPerMinute, 60),
     staleTokens: new StaleTokenService(audit),
-    accessTokenAuthenticator: new AccessTokenAuthenticator(pepper, createTokenLookup(db), lastUsed, usageRecorder),
+    accessTokenAuthenticator: new AccessTokenAuthenticator(pepper, tokenCache.wrap(createTokenLookup(db)), lastUsed, usageRecorder),
+    tokenCache,
+    // A hole in the event ids is waited for as long as an entry lives.
+    tokenRevocations: new TokenRevocationFeed(tokenCache, { pollMs: config.tokenCache.pollMs, gapWaitMs: config.tokenCache.ttlMs }),
     tokenAuthFailures: new CredentialThrottle(throttleStore, config),
     lastUsed,
     usageRecorder,

@@ -1,5 +1,6 @@
 import { AuditEventEntity } from '../core/audit/audit-event.entity';
 import { AccessTokenEntity } from '../modules/access-token/access-token.entity';
+import { TokenRevocationEventEntity } from '../modules/access-token/token-revocation-event.entity';
 import { GroupEntity } from '../modules/group/group.entity';
 import { MembershipEntity } from '../modules/membership/membership.entity';
 import { OAuthClientEntity } from '../modules/oauth-client/oauth-client.entity';
@@ -27,6 +28,7 @@ export const ENTITIES = [
   TokenUsageEntity,
   OAuthClientEntity,
   RefreshTokenEntity,
+  TokenRevocationEventEntity,
   WebhookEndpointEntity,
   WebhookDeliveryEntity,
 ];

@@ -24,13 +24,24 @@ describe('several instances on one database', () => {
     return (await response.json()) as { errors?: Array<{ extensions: { code: string } }> };
   };
 
-  it('refuses a token revoked on one instance on the other at the very next request', async () => {
+  it('refuses a token revoked on one instance on the other within the poll interval (the other had it cached)', async () => {
     const admin = await loginAsAdmin(first);
     const token = await issueToken(first, admin, { scopes: ['api'], password: 'admin-password-for-tests' });
     const viewerOnSecond = () => fetch(`${second.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token.secret}` }, body: '{"query":"{ viewer { authMethod } }"}' });
     expect((await viewerOnSecond()).status).toBe(200);
+    expect((await viewerOnSecond()).status).toBe(200);
     ok(await first.gql('mutation($id: ID!) { revokeAccessToken(input: { id: $id }) { accessToken { id } } }', { id: token.id }, admin));
+    const answered = Date.now();
+    let acceptedAfter = 0;
+    while ((await viewerOnSecond()).status === 200) {
+      acceptedAfter += 1;
+      expect(Date.now() - answered).toBeLessThan(2000);
+    }
+    const refusedAfterMs = Date.now() - answered;
+    // Polled every 50 ms; 500 ms leaves room for a loaded 2-core machine (docs/BENCHMARKS.md has the measured p99).
+    expect(refusedAfterMs).toBeLessThan(500);
     expect((await viewerOnSecond()).status).toBe(401);
+    process.stdout.write(`revocation seen on the other instance after ${refusedAfterMs} ms (${acceptedAfter} requests accepted meanwhile)\n`);
   });
 
   it(testDatabase() === 'mysql' ? 'shares sign-in failure counts: the other instance refuses after at most one more failure' : 'counts sign-in failures per instance on SQLite (one instance is the supported setup)', async () => {

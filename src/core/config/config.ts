@@ -84,6 +84,11 @@ export interface AppConfig {
   queryLimits: { maxDepth: number; maxCost: number; maxAliases: number; maxRootFields: number; maxTokens: number };
   /** Parsed and validated GraphQL documents kept for reuse: at most this many, of at most this many query characters in all. */
   documentCache: { maxEntries: number; maxCharacters: number };
+  /**
+   * Verified-token cache: at most `maxEntries` token rows kept in memory (0: off), each trusted for
+   * `ttlMs` at most; revocations reach other instances through the event table polled every `pollMs`.
+   */
+  tokenCache: { maxEntries: number; ttlMs: number; pollMs: number };
   /** Log lines below this level are not written. */
   logLevel: LogLevel;
   /** TESSERA_LOG_FORMAT; unset: pretty in development on a terminal, JSON otherwise. */
@@ -222,6 +227,9 @@ const environment = z
     TESSERA_MAX_QUERY_TOKENS: integer(2000, 100, 100_000),
     TESSERA_DOCUMENT_CACHE_ENTRIES: integer(1000, 1, 1_000_000),
     TESSERA_DOCUMENT_CACHE_CHARACTERS: integer(1_000_000, 1000, 1_000_000_000),
+    TESSERA_TOKEN_CACHE_ENTRIES: integer(10_000, 0, 10_000_000),
+    TESSERA_TOKEN_CACHE_TTL_SECONDS: integer(5, 1, 300),
+    TESSERA_REVOCATION_POLL_MS: integer(50, 10, 10_000),
     TESSERA_LOG_LEVEL: unsetWhenBlank(choice(LOG_LEVELS, 'fatal, error, warn, info, debug, trace or silent', true).default('info')),
     TESSERA_LOG_FORMAT: unsetWhenBlank(choice(LOG_FORMATS, 'json or pretty', true).optional()),
     TESSERA_METRICS_PORT: optionalInteger(0, 65535),
@@ -277,6 +285,7 @@ const environment = z
         maxTokens: env.TESSERA_MAX_QUERY_TOKENS,
       },
       documentCache: { maxEntries: env.TESSERA_DOCUMENT_CACHE_ENTRIES, maxCharacters: env.TESSERA_DOCUMENT_CACHE_CHARACTERS },
+      tokenCache: { maxEntries: env.TESSERA_TOKEN_CACHE_ENTRIES, ttlMs: env.TESSERA_TOKEN_CACHE_TTL_SECONDS * 1000, pollMs: env.TESSERA_REVOCATION_POLL_MS },
       logLevel: env.TESSERA_LOG_LEVEL,
       logFormat: env.TESSERA_LOG_FORMAT,
       metricsPort: env.TESSERA_METRICS_PORT,

@@ -9,6 +9,7 @@ import { UserEntity, UserKind } from '../user/user.entity';
 import { AccountEnd } from '../user/user.service';
 import { AccessTokenEntity, AccessTokenLevel, tokenScopes } from './access-token.entity';
 import { MintingToken } from './access-token.policy';
+import { recordTokenRevocations } from './token-revocations';
 import { REVOKED_AS_LEAKED } from './access-token.status';
 
 /** Why the system (not a person) revoked a token; such tokens are never restored. */
@@ -58,6 +59,7 @@ export async function reenterPassword(sessions: SessionService, ctx: RequestCont
 export async function deleteAccessTokens(tx: EntityManager, tokens: AccessTokenEntity[]): Promise<void> {
   if (!tokens.length) return;
   await tx.delete(AccessTokenEntity, { id: In(tokens.map((t) => t.id)) });
+  await recordTokenRevocations(tx, { tokenIds: tokens.map((t) => t.id) });
   const owners = [...new Set(tokens.filter((t) => t.level !== AccessTokenLevel.PERSONAL).map((t) => t.ownerId))];
   for (const ownerId of owners) {
     if (!(await tx.exists(AccessTokenEntity, { where: { ownerId } }))) {

@@ -9,6 +9,7 @@ import { AccessTokenEntity, AccessTokenKind } from '../access-token/access-token
 import { ACCESS_TOKEN_PREFIXES, AccessTokenIssuer, IssuedAccessToken } from '../access-token/access-token.issuer';
 import { REVOKED_BY_REFRESH_REUSE, revocationReasonOf } from '../access-token/access-token.records';
 import { TokenKindIssuer } from '../access-token/services/create-access-token.service';
+import { recordTokenRevocations } from '../access-token/token-revocations';
 import { CreateAccessTokenInput } from '../access-token/dto/create-access-token.input';
 import { OAuthClientEntity } from '../oauth-client/oauth-client.entity';
 import { AccountEnd } from '../user/user.service';
@@ -126,6 +127,7 @@ export class RefreshTokenService implements TokenKindIssuer {
         previousTokenId: previous.id,
       });
       await tx.update(AccessTokenEntity, { id: previous.id }, { revokedAt: now, revokedById: owner.id, revocationReason: REVOKED_BY_REFRESH, replacedByTokenId: next.accessToken.id });
+      await recordTokenRevocations(tx, { tokenIds: [previous.id] });
       const id = newId();
       const refreshToken = await this.insert(tx, { id, familyId: current.familyId, accessTokenId: next.accessToken.id, oauthClientId: client.id, ownerId: owner.id, expiresAt: current.expiresAt });
       // A rotation ends the grace answers of the family's earlier tokens: their successor is now spent.
@@ -231,6 +233,7 @@ export class RefreshTokenService implements TokenKindIssuer {
       if (token.revokedAt) return;
       const actor = this.actingAs(ctx, await tx.findOneOrFail(UserEntity, { where: { id: token.ownerId } }));
       await tx.update(AccessTokenEntity, { id: token.id }, { revokedAt: new Date(), revokedById: token.ownerId, revocationReason: REVOKED_BY_CLIENT });
+      await recordTokenRevocations(tx, { tokenIds: [token.id] });
       await this.audit.record(tx, actor, { action: 'revokeAccessToken', targetType: 'AccessToken', targetId: token.id, organizationId: token.organizationId, detail: { reason: REVOKED_BY_CLIENT, via: 'oauth/revoke' } });
     });
   }
@@ -318,6 +321,7 @@ export class RefreshTokenService implements TokenKindIssuer {
     const active = ids.length ? await tx.find(AccessTokenEntity, { select: { id: true }, where: { id: In(ids), revokedAt: IsNull() } }) : [];
     if (active.length) {
       await tx.update(AccessTokenEntity, { id: In(active.map((t) => t.id)) }, { revokedAt: new Date(), revokedById: ctx.caller?.user.id ?? null, revocationReason: reason });
+      await recordTokenRevocations(tx, { tokenIds: active.map((t) => t.id) });
     }
     return active.length;
   }

@@ -1,7 +1,5 @@
 import { GraphQLInputType, GraphQLNamedType, getNamedType, isEnumType, isInputObjectType, isListType, isNonNullType, isScalarType } from 'graphql';
 import { randomUUID } from 'node:crypto';
-import { AccessTokenEntity } from '../../../src/modules/access-token/access-token.entity';
-import { UserEntity } from '../../../src/modules/user/user.entity';
 import { buildTesseraSchema } from '../../../src/schema';
 import { accessRuleOf } from '../../../src/core/authorization/access-control';
 import { ENTITIES } from '../../../src/database/entities';
@@ -82,17 +80,24 @@ describe('bearer access with access tokens', () => {
   });
 
   describe('every inactive reason gives the same answer', () => {
-    const inactiveReasons: Array<[string, (token: { id: string; secret: string }, userId: string) => Promise<void>]> = [
-      ['revoked', async (token) => void ok(await server.gql('mutation($id: ID!) { revokeAccessToken(input: { id: $id }) { accessToken { id } } }', { id: token.id }, admin))],
-      ['expired', async (token) => void (await server.db.manager.update(AccessTokenEntity, { id: token.id }, { expiresAt: new Date(Date.now() - 1000) }))],
-      ['deleted', async (token) => void ok(await server.gql('mutation($id: ID!) { deleteAccessToken(input: { id: $id }) { deletedId } }', { id: token.id }, admin))],
-      ['owner deactivated', async (_token, userId) => void ok(await server.gql('mutation($id: ID!) { deactivateUser(input: { id: $id }) { user { id } } }', { id: userId }, admin))],
-      ['owner past validUntil', async (_token, userId) => void (await server.db.manager.update(UserEntity, { id: userId }, { validUntil: new Date(Date.now() - 1000) }))],
+    const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+    const soon = () => new Date(Date.now() + 1000).toISOString();
+    // Every token is used (and its row cached) first; the lapses then happen while it is cached: expiry is checked on every cached read.
+    const inactiveReasons: Array<[string, () => Record<string, unknown>, (token: { id: string; secret: string }, userId: string) => Promise<void>]> = [
+      ['revoked', () => ({}), async (token) => void ok(await server.gql('mutation($id: ID!) { revokeAccessToken(input: { id: $id }) { accessToken { id } } }', { id: token.id }, admin))],
+      ['expired', () => ({ expiresAt: soon() }), async () => void (await sleep(1100))],
+      ['deleted', () => ({}), async (token) => void ok(await server.gql('mutation($id: ID!) { deleteAccessToken(input: { id: $id }) { deletedId } }', { id: token.id }, admin))],
+      ['owner deactivated', () => ({}), async (_token, userId) => void ok(await server.gql('mutation($id: ID!) { deactivateUser(input: { id: $id }) { user { id } } }', { id: userId }, admin))],
+      ['owner past validUntil', () => ({}), async (token, userId) => {
+        ok(await server.gql('mutation($input: UpdateUserInput!) { updateUser(input: $input) { user { id } } }', { input: { id: userId, validUntil: soon() } }, admin));
+        expect(ok(await server.gql(VIEWER, {}, token.secret)).viewer.authMethod).toBe('ACCESS_TOKEN');
+        await sleep(1100);
+      }],
     ];
 
-    it.each(inactiveReasons)('%s: 401 UNAUTHENTICATED with the same message', async (_reason, deactivate) => {
+    it.each(inactiveReasons)('%s: 401 UNAUTHENTICATED with the same message', async (_reason, input, deactivate) => {
       const user = await createUser(server, admin, 'subject');
-      const token = await issueToken(server, user.token, { scopes: ['api'] });
+      const token = await issueToken(server, user.token, { scopes: ['api'], ...input() });
       expect(ok(await server.gql(VIEWER, {}, token.secret)).viewer.authMethod).toBe('ACCESS_TOKEN');
       await deactivate(token, user.id);
       const refused = await server.gql(VIEWER, {}, token.secret);

@@ -13,6 +13,7 @@ import { AccessTokenIssuer, IssuedAccessToken } from '../access-token.issuer';
 import { MintingToken, addressListRefusal, checkAllowedAddresses, checkReissue, checkScopesStillAllowed, resolveRotationExpiry } from '../access-token.policy';
 import { REVOKED_BY_REUSE, REVOKED_BY_ROTATION, lockAccessToken, mintingTokenOf, reenterPassword } from '../access-token.records';
 import { AccessTokenStatus, accessTokenStatus } from '../access-token.status';
+import { recordTokenRevocations } from '../token-revocations';
 
 /**
  * Rotation: a new secret with the same settings replaces the old token, which is revoked and
@@ -107,6 +108,7 @@ export class RotateAccessTokenService {
     const active = [...chain.values()].filter((t) => !t.revokedAt).map((t) => t.id);
     if (active.length) {
       await tx.update(AccessTokenEntity, { id: In(active) }, { revokedAt: new Date(), revokedById: ctx.caller?.user.id ?? null, revocationReason: REVOKED_BY_REUSE });
+      await recordTokenRevocations(tx, { tokenIds: active });
     }
     await this.audit.record(tx, ctx, { action: 'rotateAccessToken', targetType: 'AccessToken', targetId: token.id, organizationId: token.organizationId, detail: { reuseDetected: true, revoked: active } });
     return active.length;
