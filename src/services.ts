@@ -62,6 +62,7 @@ export function createServices(db: DataSource, config: AppConfig, pepper: string
   const webhookOutbox = new WebhookOutbox();
   const webhookSecrets = new WebhookSecrets([pepper]);
   tokenEvents.subscribe((tx, event) => webhookOutbox.write(tx, event));
+  const webhooks = new WebhookService(audit, webhookSecrets, webhookOutbox, config.webhooks.allowPrivate);
   const usageRecorder = new UsageRecorder(db, {
     maxBuffered: config.usageBufferMax,
     flushIntervalMs: config.usageFlushIntervalMs,
@@ -74,6 +75,7 @@ export function createServices(db: DataSource, config: AppConfig, pepper: string
   deletion.register((tx, _ctx, resources) =>
     tokenPolicies.deleteForOrganizations(tx, resources.filter((r) => r.type === ResourceType.ORGANIZATION).map((r) => r.id)),
   );
+  deletion.register((tx, _ctx, resources) => webhooks.deleteForOrganizations(tx, resources.filter((r) => r.type === ResourceType.ORGANIZATION).map((r) => r.id)));
   return {
     audit,
     sessions,
@@ -101,7 +103,7 @@ export function createServices(db: DataSource, config: AppConfig, pepper: string
     usageRecorder,
     tokenUsage: new TokenUsageService(),
     tokenEvents,
-    webhooks: new WebhookService(audit, webhookSecrets, webhookOutbox, config.webhooks.allowPrivate),
+    webhooks,
     webhookDeliveries: new WebhookDeliveryWorker(webhookSecrets, config.webhooks),
     organizations: new OrganizationService(audit, deletion),
     groups: new GroupService(audit, deletion),

@@ -1,4 +1,4 @@
-import { Brackets, DataSource, EntityManager } from 'typeorm';
+import { Brackets, DataSource, EntityManager, In } from 'typeorm';
 import { AuditService } from '../../core/audit/audit.service';
 import { RequestContext, requireCaller } from '../../core/context/request-context';
 import { newId } from '../../core/database/ids';
@@ -75,6 +75,15 @@ export class WebhookService {
       await tx.delete(WebhookEndpointEntity, { id });
       await this.audit.record(tx, ctx, { action: 'deleteWebhookEndpoint', targetType: 'WebhookEndpoint', targetId: id, organizationId: endpoint.organizationId, detail: { url: endpoint.url } });
     });
+  }
+
+  /** Removes the endpoints of organizations being deleted, with their delivery logs, in the deleting transaction. */
+  async deleteForOrganizations(tx: EntityManager, organizationIds: string[]): Promise<void> {
+    if (!organizationIds.length) return;
+    const endpoints = await tx.find(WebhookEndpointEntity, { where: { organizationId: In(organizationIds) }, select: { id: true } });
+    if (!endpoints.length) return;
+    await tx.delete(WebhookDeliveryEntity, { endpointId: In(endpoints.map((e) => e.id)) });
+    await tx.delete(WebhookEndpointEntity, { id: In(endpoints.map((e) => e.id)) });
   }
 
   /** Sends a delivery again from the first attempt (a FAILED one, or a DELIVERED one the receiver lost). */

@@ -153,6 +153,16 @@ describe('webhooks: token events delivered to registered endpoints', () => {
       expect(await deliveriesOf(webhookEndpoint.id)).toHaveLength(0);
     });
 
+    it('deletes an organization\'s endpoints and their deliveries with the organization', async () => {
+      const { owner, hierarchy, endpoint } = await organizationWithEndpoint(['TOKEN_REVOKED']);
+      const token = await createToken(server, owner.token, 'GROUP', hierarchy as never, { role: 'VIEWER' });
+      ok(await server.gql(TOKEN_OPS.revoke, { input: { id: token.id } }, owner.token));
+      expect(await deliveriesOf(endpoint.id)).toHaveLength(1);
+      ok(await server.gql(TOKEN_OPS.deleteOrganization, { input: { id: hierarchy.organizationId } }, owner.token));
+      expect(await deliveriesOf(endpoint.id)).toHaveLength(0);
+      expect(await server.db.query('SELECT id FROM webhook_endpoints WHERE id = ?', [endpoint.id])).toEqual([]);
+    });
+
     it('refuses bad input: no events, not a URL, credentials in the URL', async () => {
       const { hierarchy, owner } = await organizationWithEndpoint();
       const create = (input: Record<string, unknown>) => server.gql(CREATE, { input: { organizationId: hierarchy.organizationId, url: receiver.url, events: ['TOKEN_REVOKED'], ...input } }, owner.token);
