@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { Server, createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
@@ -7,17 +6,15 @@ import { dirname } from 'node:path';
 import { DataSource, Logger } from 'typeorm';
 import { createApp } from './app';
 import { AppConfig, isMysqlUrl } from './core/config/config';
-import { RequestContext } from './core/context/request-context';
-import { createTransactionRunner } from './core/database/transaction';
 import { runEvery } from './core/lifecycle/schedule';
 import { createDataSource, runMigrations } from './database/data-source';
 import { drainable } from './core/http/drain';
 import { configureLogging } from './core/logging/logger';
-import { resolveTokenPepper } from './core/secrets/pepper';
+import { resolveTokenPeppers } from './core/secrets/pepper';
 import { bootstrapAdmin } from './modules/user/bootstrap-admin';
-import { createLoaders } from './loaders';
 import { buildTesseraSchema } from './schema';
 import { Services, createServices } from './services';
+import { systemContext as contextOfSystem } from './system-context';
 
 export interface RunningServer {
   url: string;
@@ -51,7 +48,7 @@ const listen = (server: Server, port: number): Promise<number> =>
  */
 export async function startServer(config: AppConfig, options: StartOptions = {}): Promise<RunningServer> {
   configureLogging({ level: config.logLevel, format: config.logFormat, nodeEnv: config.nodeEnv });
-  const pepper = resolveTokenPepper(config);
+  const peppers = resolveTokenPeppers(config);
   if (!isMysqlUrl(config.databaseUrl) && config.databaseUrl !== ':memory:') mkdirSync(dirname(config.databaseUrl), { recursive: true });
   const db = createDataSource(config.databaseUrl, { logger: options.sqlLogger, limits: config.database });
   await db.initialize();
@@ -59,19 +56,10 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
   try {
     await runMigrations(db);
     await bootstrapAdmin(db, config, options.print ?? ((line) => process.stdout.write(`${line}\n`)));
-    const services = createServices(db, config, pepper);
+    const services = createServices(db, config, peppers);
     services.usageRecorder.start();
     // What the server does on its own (no caller): audited as the system.
-    const systemContext = (): RequestContext => ({
-      requestId: `system:${randomUUID()}`,
-      clientAddress: null,
-      caller: null,
-      db,
-      config,
-      services,
-      loaders: createLoaders(db),
-      transaction: createTransactionRunner(db),
-    });
+    const systemContext = () => contextOfSystem(db, config, services);
     // The grace sweep bounds how long sealed refresh pairs stay at rest; replays after the window are refused regardless.
     const stopRevocationFeed = services.tokenRevocations.start(db);
     const stopGraceSweep = runEvery('refresh grace sweep', GRACE_SWEEP_INTERVAL_MS, () => services.refreshTokens.grace.wipeExpired(db.manager));
@@ -111,6 +99,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
         stopStaleSweep();
         await services.usageRecorder.stop();
         await services.lastUsed.drain();
+        await peppers.settle();
         await db.destroy();
       },
     };

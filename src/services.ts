@@ -6,6 +6,7 @@ import { LoginThrottle } from './core/auth/login-throttle';
 import { ResourceType } from './core/authorization/role';
 import { AppConfig } from './core/config/config';
 import { ResourceDeletion } from './core/lifecycle/resource-deletion';
+import { PepperRing } from './core/secrets/pepper';
 import { AccessTokenAuthenticator } from './modules/access-token/access-token.authenticator';
 import { AccessTokenKind } from './modules/access-token/access-token.entity';
 import { TokenEvents } from './modules/access-token/access-token.events';
@@ -16,7 +17,7 @@ import { DeleteAccessTokenService } from './modules/access-token/services/delete
 import { RevokeAccessTokenService } from './modules/access-token/services/revoke-access-token.service';
 import { RotateAccessTokenService } from './modules/access-token/services/rotate-access-token.service';
 import { UpdateAccessTokenService } from './modules/access-token/services/update-access-token.service';
-import { createTokenLookup } from './modules/access-token/token-lookup';
+import { createTokenLookup, createTokenRedigest } from './modules/access-token/token-lookup';
 import { TokenRevocationFeed } from './modules/access-token/token-revocations';
 import { VerifiedTokenCache } from './modules/access-token/verified-token.cache';
 import { GroupService } from './modules/group/group.service';
@@ -41,26 +42,26 @@ import { WebhookSecrets } from './modules/webhooks/webhook-secrets';
 import { WebhookService } from './modules/webhooks/webhook.service';
 
 /** The stateless services of one server, wired once at start-up; each method takes the request context. */
-export function createServices(db: DataSource, config: AppConfig, pepper: string) {
+export function createServices(db: DataSource, config: AppConfig, peppers: PepperRing) {
   const audit = new AuditService();
   const throttleStore = throttleStoreFor(db);
   const deletion = new ResourceDeletion();
-  const sessions = new SessionService(db, config, pepper, audit, new LoginThrottle(throttleStore, config));
+  const sessions = new SessionService(db, config, peppers, audit, new LoginThrottle(throttleStore, config));
   const users = new UserService(audit, sessions);
   const memberships = new MembershipService(audit);
   const tokenPolicies = new TokenPolicyService(audit);
-  const accessTokenIssuer = new AccessTokenIssuer(pepper);
+  const accessTokenIssuer = new AccessTokenIssuer(peppers);
   const accessTokenCreation = new CreateAccessTokenService(accessTokenIssuer, audit, sessions, tokenPolicies);
   const accessTokenRevocation = new RevokeAccessTokenService(audit);
   const accessTokenDeletion = new DeleteAccessTokenService(audit);
-  const refreshTokens = new RefreshTokenService(pepper, audit, accessTokenIssuer, new RefreshGrace(pepper, config.refreshReuseGraceSeconds));
+  const refreshTokens = new RefreshTokenService(peppers, audit, accessTokenIssuer, new RefreshGrace(peppers, config.refreshReuseGraceSeconds));
   accessTokenCreation.registerKind(AccessTokenKind.CLIENT, refreshTokens);
   const lastUsed = new LastUsedTracker(db);
   const tokenCache = new VerifiedTokenCache({ maxEntries: config.tokenCache.maxEntries, ttlMs: config.tokenCache.ttlMs });
   // Token events become webhook deliveries in the transaction of the change (the outbox).
   const tokenEvents = new TokenEvents();
   const webhookOutbox = new WebhookOutbox();
-  const webhookSecrets = new WebhookSecrets([pepper]);
+  const webhookSecrets = new WebhookSecrets(peppers.peppers.map((pepper) => pepper.secret));
   tokenEvents.subscribe((tx, event) => webhookOutbox.write(tx, event));
   const webhooks = new WebhookService(audit, webhookSecrets, webhookOutbox, config.webhooks.allowPrivate);
   const usageRecorder = new UsageRecorder(db, {
@@ -77,6 +78,7 @@ export function createServices(db: DataSource, config: AppConfig, pepper: string
   );
   deletion.register((tx, _ctx, resources) => webhooks.deleteForOrganizations(tx, resources.filter((r) => r.type === ResourceType.ORGANIZATION).map((r) => r.id)));
   return {
+    peppers,
     audit,
     sessions,
     users,
@@ -89,12 +91,12 @@ export function createServices(db: DataSource, config: AppConfig, pepper: string
     accessTokenUpdate: new UpdateAccessTokenService(audit, tokenPolicies),
     accessTokenDeletion,
     refreshTokens,
-    oauthClients: new OAuthClientService(pepper, audit, refreshTokens),
-    leakResponse: new LeakResponseService(pepper, audit, accessTokenRevocation, refreshTokens),
+    oauthClients: new OAuthClientService(peppers, audit, refreshTokens),
+    leakResponse: new LeakResponseService(peppers.current.secret, audit, accessTokenRevocation, refreshTokens),
     // Every report counts, per client address, in the shared store (reports are anonymous).
     leakReportThrottle: new FailureThrottle(throttleStore, 'leak-report', config.leakReportsPerMinute, 60),
     staleTokens: new StaleTokenService(audit),
-    accessTokenAuthenticator: new AccessTokenAuthenticator(pepper, tokenCache.wrap(createTokenLookup(db)), lastUsed, usageRecorder),
+    accessTokenAuthenticator: new AccessTokenAuthenticator(peppers, tokenCache.wrap(createTokenLookup(db)), lastUsed, usageRecorder, createTokenRedigest(db)),
     tokenCache,
     // A hole in the event ids is waited for as long as an entry lives.
     tokenRevocations: new TokenRevocationFeed(tokenCache, { pollMs: config.tokenCache.pollMs, gapWaitMs: config.tokenCache.ttlMs }),

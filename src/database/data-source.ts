@@ -1,4 +1,4 @@
-import { DataSource, Logger, LoggerOptions } from 'typeorm';
+import { DataSource, Logger, LoggerOptions, Migration } from 'typeorm';
 import { isMysqlUrl } from '../core/config/config';
 import { typeormLogger } from '../core/logging/typeorm-logger';
 import { ENTITIES } from './entities';
@@ -57,10 +57,10 @@ export function createDataSource(databaseUrl: string, options: DataSourceOptions
   });
 }
 
-/** Applies pending migrations; the statement time limit does not apply to them (an ALTER of a big table may take minutes). */
-export async function runMigrations(db: DataSource): Promise<void> {
+/** Applies pending migrations and returns them; the statement time limit does not apply to them (an ALTER of a big table may take minutes). */
+export async function runMigrations(db: DataSource): Promise<Migration[]> {
   const migrate = () => db.runMigrations({ transaction: 'each' });
-  await (guards.get(db)?.unbounded(migrate) ?? migrate());
+  return guards.get(db)?.unbounded(migrate) ?? migrate();
 }
 
 /** Whether the database answers `SELECT 1` within `withinMs` (readiness: a stalled database must not stall the probe). */

@@ -12,6 +12,12 @@ export class ConfigError extends Error {
 
 export type NodeEnv = 'development' | 'production' | 'test';
 
+/** One server-side key for token digests, named by a short id that each digested row records. */
+export interface TokenPepper {
+  id: string;
+  secret: string;
+}
+
 export const EXPLORERS = ['sandbox', 'graphiql', 'off'] as const;
 /** The in-browser explorer at GET /graphql: Apollo Sandbox (loads from Apollo's CDN), GraphiQL (served by Tessera, works offline), or none. */
 export type Explorer = (typeof EXPLORERS)[number];
@@ -29,8 +35,10 @@ export interface AppConfig {
   database: { poolSize: number; connectTimeoutMs: number; queryTimeoutMs: number; queueLimit: number };
   adminEmail?: string;
   adminPassword?: string;
-  /** HMAC key for stored token hashes; resolved by `resolveTokenPepper` when unset. */
+  /** TESSERA_TOKEN_PEPPER: the one HMAC key for stored token hashes (a keyring of one, id "default"); see `resolveTokenPeppers`. */
   tokenPepper?: string;
+  /** TESSERA_TOKEN_PEPPERS: the pepper keyring, current first; replaces `tokenPepper` when set. */
+  tokenPeppers?: TokenPepper[];
   sessionTtlSeconds: number;
   /** Sign-in attempts allowed per account and per client address within `loginThrottleWindowSeconds`. */
   loginMaxAttemptsPerAccount: number;
@@ -142,6 +150,35 @@ const boolean = unsetWhenBlank(
 /** A secret of at least `min` characters, taken as given (spaces included). */
 const secret = (min: number, message: string) => unsetWhenEmpty(z.string().min(min, { error: message }).optional());
 
+/** `id:secret,id:secret…`, current first: ids of 1 to 16 of [A-Za-z0-9._-], unique; secrets of 32 characters or more. */
+const pepperList = unsetWhenEmpty(
+  z
+    .string()
+    .transform((raw, ctx) => {
+      const peppers: TokenPepper[] = [];
+      for (const [index, entry] of raw.split(',').entries()) {
+        const colon = entry.indexOf(':');
+        const id = entry.slice(0, colon).trim();
+        const secret = entry.slice(colon + 1);
+        const problem =
+          colon < 0 || !/^[A-Za-z0-9._-]{1,16}$/.test(id)
+            ? `entry ${index + 1} must be id:secret, the id 1 to 16 letters, digits, '.', '_' or '-'`
+            : secret.length < 32
+              ? `the secret of "${id}" must be at least 32 characters of random data`
+              : peppers.some((pepper) => pepper.id === id)
+                ? `the id "${id}" appears twice`
+                : null;
+        if (problem) {
+          ctx.addIssue({ code: 'custom', message: problem });
+          return z.NEVER;
+        }
+        peppers.push({ id, secret });
+      }
+      return peppers;
+    })
+    .optional(),
+);
+
 /** `mysql://…`/`mariadb://…` naming a database, or a SQLite file path (`sqlite:` prefix optional). */
 const databaseUrl = unsetWhenBlank(
   z
@@ -169,6 +206,7 @@ const environment = z
     TESSERA_ADMIN_EMAIL: unsetWhenBlank(z.string().trim().regex(/^[^\s@]+@[^\s@]+$/, { error: 'must be an e-mail address' }).optional()),
     TESSERA_ADMIN_PASSWORD: secret(12, 'must be at least 12 characters'),
     TESSERA_TOKEN_PEPPER: secret(32, 'must be at least 32 characters of random data'),
+    TESSERA_TOKEN_PEPPERS: pepperList,
     TESSERA_CORS_ORIGINS: unsetWhenBlank(
       z
         .string()
@@ -248,6 +286,7 @@ const environment = z
       adminEmail: env.TESSERA_ADMIN_EMAIL,
       adminPassword: env.TESSERA_ADMIN_PASSWORD,
       tokenPepper: env.TESSERA_TOKEN_PEPPER,
+      tokenPeppers: env.TESSERA_TOKEN_PEPPERS,
       sessionTtlSeconds: env.TESSERA_SESSION_TTL_SECONDS,
       loginMaxAttemptsPerAccount: env.TESSERA_LOGIN_MAX_ATTEMPTS_PER_ACCOUNT,
       loginMaxAttemptsPerAddress: env.TESSERA_LOGIN_MAX_ATTEMPTS_PER_ADDRESS,

@@ -1,4 +1,5 @@
 import { BeforeInsert, Column, ColumnOptions, PrimaryColumn } from 'typeorm';
+import { DEFAULT_PEPPER_ID } from '../secrets/pepper';
 import { newId } from './ids';
 
 /**
@@ -37,3 +38,6 @@ export abstract class IdentifiedEntity {
 /** An id column pointing at another entity. */
 export const idColumn = (options: ColumnOptions = {}): PropertyDecorator =>
   Column({ type: 'varchar', length: TEXT_LENGTH.id, ...options });
+
+/** The id of the pepper a row's secret digest was made with (`tessera pepper-status` counts them); rows older than pepper ids have the default one's. */
+export const pepperIdColumn = (): PropertyDecorator => Column({ type: 'varchar', length: 16, default: DEFAULT_PEPPER_ID });

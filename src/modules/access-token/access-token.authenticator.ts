@@ -1,13 +1,13 @@
 import { Caller } from '../../core/context/request-context';
 import { addressAllowed } from '../../core/http/address-ranges';
-import { hashSecret } from '../../core/secrets/secret-format';
+import { PepperRing } from '../../core/secrets/pepper';
 import { LastUsedTracker } from '../token-usage/last-used.tracker';
 import { TokenUsageOutcome } from '../token-usage/token-usage.entity';
 import { UsageRecorder } from '../token-usage/usage.recorder';
 import { UserEntity } from '../user/user.entity';
 import { tokenScopes } from './access-token.entity';
 import { AccessTokenStatus, accessTokenStatus } from './access-token.status';
-import { TokenLookup, TokenRecord } from './token-lookup';
+import { TokenLookup, TokenRecord, TokenRedigest } from './token-lookup';
 
 /** Whether a looked-up token works now (the one status rule, applied to the lookup row). */
 export const isActiveRecord = (record: TokenRecord, now = new Date()): boolean =>
@@ -19,28 +19,38 @@ export function callerOf(record: TokenRecord): Caller {
 }
 
 /**
- * Bearer authentication with access tokens: one point lookup by keyed hash, the status rule, the
- * address allowlist, and a last-used mark that never delays the response.
+ * Bearer authentication with access tokens: one point lookup by keyed hash (and one more per
+ * previous pepper, on a miss only), the status rule, the address allowlist, and a last-used mark
+ * that never delays the response.
  */
 export class AccessTokenAuthenticator {
   constructor(
-    private readonly pepper: string,
+    private readonly peppers: PepperRing,
     private readonly lookup: TokenLookup,
     private readonly lastUsed: LastUsedTracker,
     private readonly usage: UsageRecorder,
+    private readonly redigest: TokenRedigest,
   ) {}
 
-  hash(secret: string): string {
-    return hashSecret(secret, this.pepper);
+  /**
+   * The token rows of these secrets, whatever their status, keyed by secret: one round trip under
+   * the current pepper, one more per previous pepper for the secrets not found yet. The one place
+   * access-token digests are looked up.
+   */
+  async find(secrets: string[]): Promise<Map<string, TokenRecord>> {
+    const found = new Map<string, TokenRecord>();
+    for (const [secret, match] of await this.peppers.findMany(secrets, this.lookup, (record) => record.tokenHash)) {
+      found.set(secret, match.record);
+      // A token that works moves to the current pepper; one that does not is left as it is.
+      if (isActiveRecord(match.record)) this.peppers.redigestLater(secret, match, (to, pepperId) => this.redigest(match.record.id, match.record.tokenHash, to, pepperId));
+    }
+    return found;
   }
 
-  /** The active tokens among these secrets, keyed by secret (one round trip), none marked used. */
+  /** The active tokens among these secrets, keyed by secret (see `find`), none marked used. */
   async lookupActive(secrets: string[]): Promise<Map<string, TokenRecord>> {
-    const hashes = secrets.map((secret) => this.hash(secret));
     const active = new Map<string, TokenRecord>();
-    for (const record of await this.lookup(hashes)) {
-      if (isActiveRecord(record)) active.set(secrets[hashes.indexOf(record.tokenHash)], record);
-    }
+    for (const [secret, record] of await this.find(secrets)) if (isActiveRecord(record)) active.set(secret, record);
     return active;
   }
 

@@ -1,6 +1,6 @@
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
-import { IdentifiedEntity, TEXT_LENGTH, idColumn, timestampColumn } from '../../core/database/columns';
+import { IdentifiedEntity, TEXT_LENGTH, idColumn, pepperIdColumn, timestampColumn } from '../../core/database/columns';
 import { ADDRESS_LIST_LENGTH } from '../../core/http/address-ranges';
 import { ResourceType, Role } from '../../core/authorization/role';
 import { UserEntity } from '../user/user.entity';
@@ -104,6 +104,10 @@ export class AccessTokenEntity extends IdentifiedEntity {
   @Index('UQ_access_tokens_token_hash', { unique: true })
   @Column({ type: 'varchar', length: 64 })
   tokenHash: string;
+
+  /** The pepper `tokenHash` was made with. */
+  @pepperIdColumn()
+  pepperId: string;
 
   @Field({ description: 'Prefix and last four characters of the secret, to recognise it.' })
   @Column({ type: 'varchar', length: 32 })

@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
-import { SECRET_PREFIXES, SecretPrefix, generateSecret, hashSecret, secretHint } from '../../core/secrets/secret-format';
+import { PepperRing } from '../../core/secrets/pepper';
+import { SECRET_PREFIXES, SecretPrefix, generateSecret, secretHint } from '../../core/secrets/secret-format';
 import { AccessTokenEntity, AccessTokenKind, AccessTokenLevel } from './access-token.entity';
 
 export interface IssuedAccessToken {
@@ -14,7 +15,7 @@ export interface IssuedAccessToken {
  * The columns a caller of `insert` gives; the secret's hash, hint and the state columns are set there.
  * No address allowlist unless given (CLIENT tokens, renewed by refresh, never carry one).
  */
-export type NewAccessTokenFields = Omit<AccessTokenEntity, 'id' | 'tokenHash' | 'hint' | 'createdAt' | 'revokedAt' | 'revokedById' | 'revocationReason' | 'lastUsedAt' | 'lastUsedAddresses' | 'replacedByTokenId' | 'allowedAddressList' | 'assignId' | 'owner'> &
+export type NewAccessTokenFields = Omit<AccessTokenEntity, 'id' | 'tokenHash' | 'pepperId' | 'hint' | 'createdAt' | 'revokedAt' | 'revokedById' | 'revocationReason' | 'lastUsedAt' | 'lastUsedAddresses' | 'replacedByTokenId' | 'allowedAddressList' | 'assignId' | 'owner'> &
   Partial<Pick<AccessTokenEntity, 'allowedAddressList'>>;
 
 /** The readable prefix of a token's secret, by kind and level, so secret scanners can tell them apart. */
@@ -44,7 +45,7 @@ export const ACCESS_TOKEN_PREFIXES: SecretPrefix[] = [
 
 /** Writes new access tokens: a fresh secret of the token's kind and level, of which only the keyed hash and a hint are kept. */
 export class AccessTokenIssuer {
-  constructor(private readonly pepper: string) {}
+  constructor(private readonly peppers: PepperRing) {}
 
   /** Inserts a token inside the caller's transaction and returns it with its secret, the only time it exists. */
   async insert(tx: EntityManager, fields: NewAccessTokenFields): Promise<IssuedAccessToken> {
@@ -53,7 +54,8 @@ export class AccessTokenIssuer {
       Object.assign(new AccessTokenEntity(), {
         allowedAddressList: null,
         ...fields,
-        tokenHash: hashSecret(secret, this.pepper),
+        tokenHash: this.peppers.digest(secret),
+        pepperId: this.peppers.current.id,
         hint: secretHint(secret),
         revokedAt: null,
         revokedById: null,

@@ -19,15 +19,18 @@ export const REVOKED_BY_VALIDITY_END = "owner account's validity ended";
 export const REVOKED_BY_REUSE = 'rotated token reused: chain revoked';
 export const REVOKED_BY_REFRESH_REUSE = 'refresh token reused: family revoked';
 
+export const REVOKED_BY_OPERATOR = "owner's credentials revoked by an operator";
+
 /** Why an account's tokens were revoked when its credentials ended. */
-export const revocationReasonOf = (end: AccountEnd): string => (end === AccountEnd.DEACTIVATED ? REVOKED_BY_OWNER_DEACTIVATION : REVOKED_BY_VALIDITY_END);
+export const revocationReasonOf = (end: AccountEnd): string =>
+  ({ [AccountEnd.DEACTIVATED]: REVOKED_BY_OWNER_DEACTIVATION, [AccountEnd.VALIDITY_ENDED]: REVOKED_BY_VALIDITY_END, [AccountEnd.CREDENTIALS_REVOKED]: REVOKED_BY_OPERATOR })[end];
 
 /** Why the stale-token sweep revoked a token (`TokenPolicy.revokeUnusedAfterDays` or the platform setting for personal tokens). */
 export const revokedAsUnused = (days: number): string => `unused for ${days} days`;
 const UNUSED_REASON = /^unused for \d+ days$/;
 
 /** Revocation reasons that only the system sets: a token revoked for one of them is never restored. */
-export const FINAL_REVOCATION_REASONS: readonly string[] = [REVOKED_BY_OWNER_DEACTIVATION, REVOKED_BY_VALIDITY_END, REVOKED_BY_REUSE, REVOKED_BY_REFRESH_REUSE, REVOKED_AS_LEAKED];
+export const FINAL_REVOCATION_REASONS: readonly string[] = [REVOKED_BY_OWNER_DEACTIVATION, REVOKED_BY_VALIDITY_END, REVOKED_BY_OPERATOR, REVOKED_BY_REUSE, REVOKED_BY_REFRESH_REUSE, REVOKED_AS_LEAKED];
 
 /** Whether a token revoked for this reason stays revoked for good. */
 export const isFinalRevocation = (reason: string | null): boolean => reason !== null && (FINAL_REVOCATION_REASONS.includes(reason) || UNUSED_REASON.test(reason));

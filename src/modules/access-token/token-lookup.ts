@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { ResourceType, Role } from '../../core/authorization/role';
 import { AddressRange, parseAddressList } from '../../core/http/address-ranges';
 import { UserKind, UserStatus } from '../user/user.entity';
-import { AccessTokenKind, AccessTokenLevel } from './access-token.entity';
+import { AccessTokenEntity, AccessTokenKind, AccessTokenLevel } from './access-token.entity';
 
 /** What authentication and introspection need of a token and its owner: one row, no entity hydration. */
 export interface TokenRecord {
@@ -113,4 +113,12 @@ export function createTokenLookup(db: DataSource): TokenLookup {
     report(sql, hashes);
     return new Promise((resolve, reject) => pool.execute(sql, hashes, (error, rows) => (error ? reject(error) : resolve(rows.map(toRecord)))));
   };
+}
+
+/** Moves a token row to the digest `to` of pepper `pepperId` if it still has digest `from` (conditional UPDATE by primary key). */
+export type TokenRedigest = (id: string, from: string, to: string, pepperId: string) => Promise<unknown>;
+
+export function createTokenRedigest(db: DataSource): TokenRedigest {
+  return (id, from, to, pepperId) =>
+    db.createQueryBuilder().update(AccessTokenEntity).set({ tokenHash: to, pepperId }).where('id = :id AND tokenHash = :from', { id, from }).execute();
 }

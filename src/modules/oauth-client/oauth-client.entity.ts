@@ -1,6 +1,6 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Column, CreateDateColumn, Entity, Index, UpdateDateColumn } from 'typeorm';
-import { IdentifiedEntity, TEXT_LENGTH } from '../../core/database/columns';
+import { IdentifiedEntity, TEXT_LENGTH, pepperIdColumn } from '../../core/database/columns';
 
 export const DEFAULT_ACCESS_TOKEN_LIFETIME_SECONDS = 3600;
 export const DEFAULT_REFRESH_TOKEN_LIFETIME_DAYS = 30;
@@ -49,6 +49,10 @@ export class OAuthClientEntity extends IdentifiedEntity {
   /** Keyed hash of a confidential client's secret (like token hashes); null for public clients. */
   @Column({ type: 'varchar', length: 64, nullable: true })
   secretHash: string | null;
+
+  /** The pepper `secretHash` was made with. */
+  @pepperIdColumn()
+  pepperId: string;
 
   @Field(() => String, { nullable: true, description: "What may be shown of a confidential client's secret (prefix and last four characters); null for public clients." })
   @Column({ type: 'varchar', length: 32, nullable: true })

@@ -6,6 +6,7 @@ import { conflict, notFound } from '../../core/errors/app-error';
 import { ConnectionArgs, paginate } from '../../core/pagination/connection';
 import { forUpdate } from '../../core/database/transaction';
 import { RefreshTokenService } from '../refresh-token/refresh-token.service';
+import { PepperRing } from '../../core/secrets/pepper';
 import { SECRET_PREFIXES, generateSecret, hashSecret, parseSecret, secretHint } from '../../core/secrets/secret-format';
 import { OAuthError } from '../refresh-token/refresh-token.errors';
 import { DEFAULT_ACCESS_TOKEN_LIFETIME_SECONDS, DEFAULT_REFRESH_TOKEN_LIFETIME_DAYS, OAuthClientEntity, OAuthClientType } from './oauth-client.entity';
@@ -22,7 +23,7 @@ export interface ClientCredentials {
 /** OAuth clients: registered, changed and deleted by platform admins; listed for every signed-in user. */
 export class OAuthClientService {
   constructor(
-    private readonly pepper: string,
+    private readonly peppers: PepperRing,
     private readonly audit: AuditService,
     private readonly refreshTokens: RefreshTokenService,
   ) {}
@@ -73,8 +74,17 @@ export class OAuthClientService {
       return client;
     }
     if (credentials.secret === null) throw new OAuthError('invalid_client', 'Client authentication is required (client_secret_basic or client_secret_post)');
-    const valid = parseSecret(credentials.secret) === SECRET_PREFIXES.oauthClientSecret && client.secretHash !== null && timingSafeEqual(Buffer.from(hashSecret(credentials.secret, this.pepper)), Buffer.from(client.secretHash));
+    // The row names its pepper: one digest to compare, none when that pepper was retired.
+    const pepper = this.peppers.byId(client.pepperId);
+    const valid =
+      parseSecret(credentials.secret) === SECRET_PREFIXES.oauthClientSecret &&
+      client.secretHash !== null &&
+      pepper !== undefined &&
+      timingSafeEqual(Buffer.from(hashSecret(credentials.secret, pepper.secret)), Buffer.from(client.secretHash));
     if (!valid) throw new OAuthError('invalid_client', 'Client authentication failed');
+    this.peppers.redigestLater(credentials.secret, { record: client, pepper: pepper! }, (secretHash, pepperId) =>
+      ctx.db.manager.update(OAuthClientEntity, { id: client.id, secretHash: client.secretHash! }, { secretHash, pepperId }),
+    );
     return client;
   }
 
@@ -119,9 +129,10 @@ export class OAuthClientService {
 
   private async newSecret(tx: EntityManager, client: OAuthClientEntity): Promise<string> {
     const secret = generateSecret(SECRET_PREFIXES.oauthClientSecret);
-    client.secretHash = hashSecret(secret, this.pepper);
+    client.secretHash = this.peppers.digest(secret);
+    client.pepperId = this.peppers.current.id;
     client.secretHint = secretHint(secret);
-    await tx.update(OAuthClientEntity, { id: client.id }, { secretHash: client.secretHash, secretHint: client.secretHint });
+    await tx.update(OAuthClientEntity, { id: client.id }, { secretHash: client.secretHash, pepperId: client.pepperId, secretHint: client.secretHint });
     return secret;
   }
 

@@ -1,4 +1,5 @@
 import { EntityManager, LessThanOrEqual } from 'typeorm';
+import { PepperRing } from '../../core/secrets/pepper';
 import { deriveKey, open, seal } from '../../core/secrets/sealed-box';
 import { RefreshTokenEntity } from './refresh-token.entity';
 
@@ -18,18 +19,26 @@ export interface SealedPair {
  */
 export class RefreshGrace {
   constructor(
-    private readonly pepper: string,
+    private readonly peppers: PepperRing,
     /** TESSERA_REFRESH_REUSE_GRACE_SECONDS; 0 seals nothing. */
     readonly seconds: number,
   ) {}
 
   seal(spentSecret: string, rowId: string, pair: SealedPair): string {
-    return seal(this.keyFor(spentSecret), `${pair.accessToken} ${pair.refreshToken}`, rowId);
+    return seal(this.keyFor(this.peppers.current.secret, spentSecret), `${pair.accessToken} ${pair.refreshToken}`, rowId);
   }
 
-  /** The pair, or null when it does not open (another pepper, another row, tampered). */
+  /** The pair, or null when it does not open (a pepper no longer in the ring, another row, tampered). Sealed under the current pepper or, across a rotation, a previous one. */
   open(spentSecret: string, rowId: string, sealed: string): SealedPair | null {
-    const [accessToken, refreshToken] = open(this.keyFor(spentSecret), sealed, rowId)?.split(' ') ?? [];
+    for (const pepper of this.peppers.peppers) {
+      const pair = this.openWith(pepper.secret, spentSecret, rowId, sealed);
+      if (pair) return pair;
+    }
+    return null;
+  }
+
+  private openWith(pepper: string, spentSecret: string, rowId: string, sealed: string): SealedPair | null {
+    const [accessToken, refreshToken] = open(this.keyFor(pepper, spentSecret), sealed, rowId)?.split(' ') ?? [];
     return accessToken && refreshToken ? { accessToken, refreshToken } : null;
   }
 
@@ -38,7 +47,7 @@ export class RefreshGrace {
     await manager.update(RefreshTokenEntity, { graceUntil: LessThanOrEqual(now) }, { graceUntil: null, graceSealed: null });
   }
 
-  private keyFor(spentSecret: string): Buffer {
-    return deriveKey(this.pepper, spentSecret, HKDF_INFO);
+  private keyFor(pepper: string, spentSecret: string): Buffer {
+    return deriveKey(pepper, spentSecret, HKDF_INFO);
   }
 }

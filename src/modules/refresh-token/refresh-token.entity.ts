@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
-import { IdentifiedEntity, idColumn, timestampColumn } from '../../core/database/columns';
+import { IdentifiedEntity, idColumn, pepperIdColumn, timestampColumn } from '../../core/database/columns';
 import { AccessTokenEntity } from '../access-token/access-token.entity';
 import { OAuthClientEntity } from '../oauth-client/oauth-client.entity';
 import { UserEntity } from '../user/user.entity';
@@ -16,6 +16,10 @@ export class RefreshTokenEntity extends IdentifiedEntity {
   @Index('UQ_refresh_tokens_token_hash', { unique: true })
   @Column({ type: 'varchar', length: 64 })
   tokenHash: string;
+
+  /** The pepper `tokenHash` was made with. */
+  @pepperIdColumn()
+  pepperId: string;
 
   @Column({ type: 'varchar', length: 32 })
   hint: string;

@@ -4,7 +4,8 @@ import { RequestContext } from '../../core/context/request-context';
 import { newId } from '../../core/database/ids';
 import { forUpdate } from '../../core/database/transaction';
 import { badInput, notFound } from '../../core/errors/app-error';
-import { SECRET_PREFIXES, generateSecret, hashSecret, parseSecret, secretHint } from '../../core/secrets/secret-format';
+import { PepperRing } from '../../core/secrets/pepper';
+import { SECRET_PREFIXES, generateSecret, parseSecret, secretHint } from '../../core/secrets/secret-format';
 import { AccessTokenEntity, AccessTokenKind } from '../access-token/access-token.entity';
 import { ACCESS_TOKEN_PREFIXES, AccessTokenIssuer, IssuedAccessToken } from '../access-token/access-token.issuer';
 import { REVOKED_BY_REFRESH_REUSE, revocationReasonOf } from '../access-token/access-token.records';
@@ -47,7 +48,7 @@ export interface RefreshTokenIntrospection {
  */
 export class RefreshTokenService implements TokenKindIssuer {
   constructor(
-    private readonly pepper: string,
+    private readonly peppers: PepperRing,
     private readonly audit: AuditService,
     private readonly accessTokens: AccessTokenIssuer,
     /** The reuse grace period: replays of a just-spent refresh token answer its successor pair. */
@@ -88,9 +89,8 @@ export class RefreshTokenService implements TokenKindIssuer {
    */
   async refresh(ctx: RequestContext, client: OAuthClientEntity, presented: string, requestedScope: string | null = null): Promise<RefreshedPair> {
     if (parseSecret(presented) !== SECRET_PREFIXES.refreshToken) throw invalidGrant();
-    const tokenHash = hashSecret(presented, this.pepper);
     const outcome = await ctx.transaction(async (tx) => {
-      const current = await this.lockByHash(tx, tokenHash);
+      const current = await this.lockBySecret(tx, presented);
       if (!current) return { refused: invalidGrant() };
       if (current.oauthClientId !== client.id) return { refused: invalidGrant('The refresh token was issued to another client') };
       const owner = await tx.findOneOrFail(UserEntity, { where: { id: current.ownerId } });
@@ -211,10 +211,9 @@ export class RefreshTokenService implements TokenKindIssuer {
   async revokePresented(ctx: RequestContext, presented: string, client: OAuthClientEntity | null): Promise<void> {
     const prefix = parseSecret(presented);
     if (!prefix) return;
-    const tokenHash = hashSecret(presented, this.pepper);
     if (prefix === SECRET_PREFIXES.refreshToken) {
       await ctx.transaction(async (tx) => {
-        const refresh = await this.lockByHash(tx, tokenHash);
+        const refresh = await this.lockBySecret(tx, presented);
         if (!refresh) return;
         if (client && refresh.oauthClientId !== client.id) throw new OAuthError('unauthorized_client', 'The token was issued to another client');
         const actor = this.actingAs(ctx, await tx.findOneOrFail(UserEntity, { where: { id: refresh.ownerId } }));
@@ -225,7 +224,7 @@ export class RefreshTokenService implements TokenKindIssuer {
     }
     if (!ACCESS_TOKEN_PREFIXES.includes(prefix)) return;
     await ctx.transaction(async (tx) => {
-      const token = await forUpdate(tx.createQueryBuilder(AccessTokenEntity, 'token')).where('token.tokenHash = :tokenHash', { tokenHash }).getOne();
+      const token = (await this.peppers.find(presented, (tokenHash) => forUpdate(tx.createQueryBuilder(AccessTokenEntity, 'token')).where('token.tokenHash = :tokenHash', { tokenHash }).getOne()))?.record;
       if (!token) return;
       if (client && token.kind === AccessTokenKind.CLIENT && !(await tx.exists(RefreshTokenEntity, { where: { accessTokenId: token.id, oauthClientId: client.id } }))) {
         throw new OAuthError('unauthorized_client', 'The token was issued to another client');
@@ -244,7 +243,7 @@ export class RefreshTokenService implements TokenKindIssuer {
    */
   async introspect(ctx: RequestContext, presented: string): Promise<RefreshTokenIntrospection | null> {
     if (parseSecret(presented) !== SECRET_PREFIXES.refreshToken) return null;
-    const refresh = await ctx.db.manager.findOne(RefreshTokenEntity, { where: { tokenHash: hashSecret(presented, this.pepper) }, relations: { oauthClient: true, owner: true, accessToken: true } });
+    const refresh = (await this.peppers.find(presented, (tokenHash) => ctx.db.manager.findOne(RefreshTokenEntity, { where: { tokenHash }, relations: { oauthClient: true, owner: true, accessToken: true } })))?.record;
     const now = new Date();
     if (!refresh || refresh.revokedAt || refresh.replacedByRefreshTokenId || (refresh.expiresAt && refresh.expiresAt <= now) || !isUserUsable(refresh.owner!, now)) return null;
     return {
@@ -280,6 +279,20 @@ export class RefreshTokenService implements TokenKindIssuer {
     await tx.update(RefreshTokenEntity, { ownerId: user.id, revokedAt: IsNull() }, { revokedAt: new Date(), revocationReason: revocationReasonOf(end), graceSealed: null });
   }
 
+  /**
+   * Deletes the refresh tokens that can no longer be used nor tell a reuse: expired families and
+   * revoked ones. Spent tokens of a live family stay, so that presenting one still revokes it.
+   */
+  async pruneUnusable(manager: EntityManager): Promise<number> {
+    const result = await manager
+      .createQueryBuilder()
+      .delete()
+      .from(RefreshTokenEntity)
+      .where('expiresAt <= :now OR revokedAt IS NOT NULL', { now: new Date() })
+      .execute();
+    return result.affected ?? 0;
+  }
+
   /** Revokes the access tokens issued for a client that is being deleted (its refresh tokens go with it); returns how many. */
   async revokeForClient(tx: EntityManager, ctx: RequestContext, oauthClientId: string): Promise<number> {
     const refreshTokens = await tx.find(RefreshTokenEntity, { select: { accessTokenId: true }, where: { oauthClientId } });
@@ -300,12 +313,13 @@ export class RefreshTokenService implements TokenKindIssuer {
   }
 
   /**
-   * Locks a refresh token row by its primary key, found first by a plain read of the hash index.
-   * Locking through the unique hash index took a next-key lock there, and the winner's insert of the
-   * successor into that index then waited on the queued lockers: a deadlock on MySQL.
+   * Locks a refresh token row by its primary key, found first by a plain read of the hash index
+   * (under each pepper in turn, see PepperRing.find). Locking through the unique hash index took a
+   * next-key lock there, and the winner's insert of the successor into that index then waited on
+   * the queued lockers: a deadlock on MySQL.
    */
-  private async lockByHash(tx: EntityManager, tokenHash: string): Promise<RefreshTokenEntity | null> {
-    const found = await tx.findOne(RefreshTokenEntity, { select: { id: true }, where: { tokenHash } });
+  private async lockBySecret(tx: EntityManager, presented: string): Promise<RefreshTokenEntity | null> {
+    const found = (await this.peppers.find(presented, (tokenHash) => tx.findOne(RefreshTokenEntity, { select: { id: true }, where: { tokenHash } })))?.record;
     if (!found) return null;
     return forUpdate(tx.createQueryBuilder(RefreshTokenEntity, 'refresh')).addSelect('refresh.graceSealed').where('refresh.id = :id', { id: found.id }).getOne();
   }
@@ -330,7 +344,8 @@ export class RefreshTokenService implements TokenKindIssuer {
     const secret = generateSecret(SECRET_PREFIXES.refreshToken);
     await tx.insert(RefreshTokenEntity, {
       ...fields,
-      tokenHash: hashSecret(secret, this.pepper),
+      tokenHash: this.peppers.digest(secret),
+      pepperId: this.peppers.current.id,
       hint: secretHint(secret),
       revokedAt: null,
       revocationReason: null,

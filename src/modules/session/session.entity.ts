@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
-import { IdentifiedEntity, idColumn, timestampColumn } from '../../core/database/columns';
+import { IdentifiedEntity, idColumn, pepperIdColumn, timestampColumn } from '../../core/database/columns';
 import { UserEntity } from '../user/user.entity';
 
 /** A sign-in session; only the keyed hash of its bearer secret is stored. */
@@ -16,6 +16,10 @@ export class SessionEntity extends IdentifiedEntity {
   @Index('UQ_sessions_token_hash', { unique: true })
   @Column({ type: 'varchar', length: 64 })
   tokenHash: string;
+
+  /** The pepper `tokenHash` was made with. */
+  @pepperIdColumn()
+  pepperId: string;
 
   @CreateDateColumn({ precision: 6 })
   createdAt: Date;

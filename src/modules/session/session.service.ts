@@ -5,7 +5,8 @@ import { verifyPassword } from '../../core/auth/password';
 import { AppConfig } from '../../core/config/config';
 import { Caller, RequestContext, requireCaller } from '../../core/context/request-context';
 import { AppError, ErrorCode, badInput, forbidden } from '../../core/errors/app-error';
-import { SECRET_PREFIXES, generateSecret, hashSecret } from '../../core/secrets/secret-format';
+import { PepperRing } from '../../core/secrets/pepper';
+import { SECRET_PREFIXES, generateSecret } from '../../core/secrets/secret-format';
 import { UserEntity, UserKind, isUserUsable, normalizeEmail } from '../user/user.entity';
 import { SessionEntity } from './session.entity';
 import { LoginInput } from './session.types';
@@ -23,7 +24,7 @@ export class SessionService {
   constructor(
     private readonly db: DataSource,
     private readonly config: AppConfig,
-    private readonly pepper: string,
+    private readonly peppers: PepperRing,
     private readonly audit: AuditService,
     private readonly throttle: LoginThrottle,
   ) {}
@@ -45,7 +46,8 @@ export class SessionService {
       const session = await tx.save(
         Object.assign(new SessionEntity(), {
           userId: user.id,
-          tokenHash: hashSecret(sessionToken, this.pepper),
+          tokenHash: this.peppers.digest(sessionToken),
+          pepperId: this.peppers.current.id,
           expiresAt,
           endedAt: null,
           clientAddress: ctx.clientAddress,
@@ -69,11 +71,10 @@ export class SessionService {
 
   /** The caller a session token stands for, or null when it is unknown, ended, expired or its user unusable. */
   async authenticate(secret: string): Promise<Caller | null> {
-    const session = await this.db.manager.findOne(SessionEntity, {
-      where: { tokenHash: hashSecret(secret, this.pepper) },
-      relations: { user: true },
-    });
+    const match = await this.peppers.find(secret, (tokenHash) => this.db.manager.findOne(SessionEntity, { where: { tokenHash }, relations: { user: true } }));
+    const session = match?.record;
     if (!session?.user || session.endedAt || session.expiresAt.getTime() <= Date.now() || !isUserUsable(session.user)) return null;
+    this.peppers.redigestLater(secret, match!, (tokenHash, pepperId) => this.db.manager.update(SessionEntity, { id: session.id, tokenHash: session.tokenHash }, { tokenHash, pepperId }));
     return { user: session.user, sessionId: session.id, accessTokenId: null, scopes: null };
   }
 
@@ -89,6 +90,17 @@ export class SessionService {
       await this.throttle.recordFailure(account, ctx.clientAddress);
       throw badInput(field, 'is not your current password', 'currentPassword');
     }
+  }
+
+  /** Deletes the sessions that can no longer be used (expired or ended); returns how many. */
+  async pruneUnusable(manager: EntityManager): Promise<number> {
+    const result = await manager
+      .createQueryBuilder()
+      .delete()
+      .from(SessionEntity)
+      .where('expiresAt <= :now OR endedAt IS NOT NULL', { now: new Date() })
+      .execute();
+    return result.affected ?? 0;
   }
 
   /** Ends every open session of a user, except `keepSessionId`. */

@@ -96,9 +96,15 @@ export class UsageRecorder {
 
   async purge(): Promise<void> {
     try {
-      await this.db.manager.delete(TokenUsageEntity, { usedAt: LessThan(new Date(Date.now() - this.options.retentionDays * 24 * 3600 * 1000)) });
+      await this.purgeExpired();
     } catch (error) {
       logger.warn({ error: String(error) }, 'token usage purge failed');
     }
+  }
+
+  /** Deletes the usage records older than the retention period; returns how many. */
+  async purgeExpired(): Promise<number> {
+    const result = await this.db.manager.delete(TokenUsageEntity, { usedAt: LessThan(new Date(Date.now() - this.options.retentionDays * 24 * 3600 * 1000)) });
+    return result.affected ?? 0;
   }
 }

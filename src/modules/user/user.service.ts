@@ -10,10 +10,11 @@ import { UserEntity, UserKind, UserStatus, normalizeEmail } from './user.entity'
 import { ChangePasswordInput, CreateUserInput, UpdateUserInput, UsersFilterArgs } from './user.types';
 import type { SessionService } from '../session/session.service';
 
-/** Why an account's credentials end: an admin deactivated it, or its validity date passed. */
+/** Why an account's credentials end: an admin deactivated it, its validity date passed, or an operator revoked them (`tessera revoke-user-tokens`). */
 export enum AccountEnd {
   DEACTIVATED = 'DEACTIVATED',
   VALIDITY_ENDED = 'VALIDITY_ENDED',
+  CREDENTIALS_REVOKED = 'CREDENTIALS_REVOKED',
 }
 
 /** Hooks other modules run, in the same transaction, when an account's credentials end (e.g. revoking its tokens). */
@@ -37,6 +38,12 @@ export class UserService {
 
   async findHumanById(ctx: RequestContext, id: string): Promise<UserEntity | null> {
     return ctx.db.manager.findOne(UserEntity, { where: { id, kind: UserKind.HUMAN } });
+  }
+
+  /** A person by sign-in e-mail (any case) or id; an account of any kind by id. */
+  async findByEmailOrId(ctx: RequestContext, emailOrId: string): Promise<UserEntity | null> {
+    if (emailOrId.includes('@')) return ctx.db.manager.findOne(UserEntity, { where: { email: normalizeEmail(emailOrId), kind: UserKind.HUMAN } });
+    return ctx.db.manager.findOne(UserEntity, { where: { id: emailOrId } });
   }
 
   async list(ctx: RequestContext, filter: UsersFilterArgs, page: ConnectionArgs) {
@@ -142,6 +149,36 @@ export class UserService {
       await tx.save(user);
       await this.sessions.endAllSessions(tx, user.id, caller.sessionId);
       await this.audit.record(tx, ctx, { action: 'changePassword', targetType: 'User', targetId: user.id });
+      return user;
+    });
+  }
+
+  /**
+   * Sets a person's password without the current one (an operator's `tessera reset-password` for a
+   * locked-out admin): their sessions end.
+   */
+  async resetPassword(ctx: RequestContext, id: string, newPassword: string): Promise<UserEntity> {
+    const passwordHash = await hashPassword(newPassword);
+    return ctx.transaction(async (tx) => {
+      const user = await this.lockHuman(tx, id);
+      user.passwordHash = passwordHash;
+      await tx.save(user);
+      await this.sessions.endAllSessions(tx, user.id);
+      await this.audit.record(tx, ctx, { action: 'resetPassword', targetType: 'User', targetId: user.id });
+      return user;
+    });
+  }
+
+  /**
+   * Ends an account's credentials as deactivation does (sessions end; tokens and refresh tokens are
+   * revoked for good) but keeps the account usable: it signs in again and makes new tokens.
+   */
+  async revokeCredentials(ctx: RequestContext, id: string): Promise<UserEntity> {
+    return ctx.transaction(async (tx) => {
+      const user = await forUpdate(tx.createQueryBuilder(UserEntity, 'user')).where('user.id = :id', { id }).getOne();
+      if (!user) throw notFound('User');
+      await this.endCredentials(tx, ctx, user, AccountEnd.CREDENTIALS_REVOKED);
+      await this.audit.record(tx, ctx, { action: 'revokeUserCredentials', targetType: 'User', targetId: user.id });
       return user;
     });
   }
