@@ -111,7 +111,7 @@ describe('Apollo Client (InMemoryCache, relayStylePagination) against the API', 
       expect(cached().map((node: { id: string }) => node.id)).toEqual(newestFirst);
 
       const requests = apollo.session.requests;
-      await apollo.client.mutate({ mutation: REVOKE, variables: { input: { id: ids[1], reason: 'leaked' } } });
+      await apollo.client.mutate({ mutation: REVOKE, variables: { input: { id: ids[1], reason: 'no longer needed' } } });
       expect(cached().find((node: { id: string }) => node.id === ids[1])).toMatchObject({ status: 'REVOKED' });
 
       const { data: deleted } = await apollo.client.mutate({

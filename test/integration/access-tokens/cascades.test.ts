@@ -47,7 +47,7 @@ describe('access tokens follow their owners and resources', () => {
       access = await createToken(server, person.token, 'PERSONAL', hierarchy, { name: 'laptop' });
       expose = await createToken(server, person.token, 'PERSONAL', hierarchy, { name: 'expose', kind: 'EXPOSE', expiresAt: null });
       earlierRevoked = await createToken(server, person.token, 'PERSONAL', hierarchy, { name: 'old' });
-      ok(await server.gql(TOKEN_OPS.revoke, { input: { id: earlierRevoked.id, reason: 'leaked' } }, person.token));
+      ok(await server.gql(TOKEN_OPS.revoke, { input: { id: earlierRevoked.id, reason: 'no longer needed' } }, person.token));
       madeForTheGroup = await createToken(server, person.token, 'GROUP', hierarchy, { name: 'group bot', role: 'MEMBER' });
       ok(await server.gql(TOKEN_OPS.deactivateUser, { input: { id: person.id } }, admin));
     });
@@ -61,7 +61,7 @@ describe('access tokens follow their owners and resources', () => {
     });
 
     it('keeps the reason of a token revoked before', async () => {
-      expect(await tokenState(earlierRevoked.id)).toMatchObject({ status: 'REVOKED', revocationReason: 'leaked' });
+      expect(await tokenState(earlierRevoked.id)).toMatchObject({ status: 'REVOKED', revocationReason: 'no longer needed' });
     });
 
     it('leaves the resource tokens they created working: those belong to their technical users', async () => {

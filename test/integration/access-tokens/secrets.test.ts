@@ -132,7 +132,14 @@ describe('access token secrets', () => {
     );
     // A confidential client's secret is shown once, like a token's; `secretHint` is its display hint and
     // `rotateOAuthClientSecret` the mutation that returns a new one in `OAuthClientPayload.clientSecret`.
-    expect([...named].sort()).toEqual(['AccessTokenSecretPayload.secret', 'Mutation.rotateOAuthClientSecret', 'OAuthClient.secretHint', 'OAuthClientPayload.clientSecret']);
+    // A webhook endpoint's signing secret is shown once too, when the endpoint is registered.
+    expect([...named].sort()).toEqual([
+      'AccessTokenSecretPayload.secret',
+      'Mutation.rotateOAuthClientSecret',
+      'OAuthClient.secretHint',
+      'OAuthClientPayload.clientSecret',
+      'WebhookEndpointPayload.secret',
+    ]);
     const accessToken = __schema.types.find((type: { name: string }) => type.name === 'AccessToken');
     expect(accessToken.fields.map((field: { name: string }) => field.name)).not.toEqual(expect.arrayContaining([expect.stringMatching(/hash|secret/i)]));
   });
