@@ -10,6 +10,12 @@ const EVENT_RETENTION_MS = 60 * 60 * 1000;
 const PRUNE_EVERY_MS = 60 * 1000;
 const INSERT_CHUNK = 500;
 const POLL_LIMIT = 10_000;
+/**
+ * How long a successful poll vouches for the cache: several poll intervals, and at least a second, so
+ * a busy event loop delaying a poll does not empty it, while a stalled database (no poll succeeds)
+ * turns it off within that bound.
+ */
+export const trustWindowMs = (pollMs: number): number => Math.max(4 * pollMs, 1000);
 
 /**
  * Declares, inside the transaction that changes them, that the cached rows of these tokens (or of
@@ -137,10 +143,13 @@ export class TokenRevocationFeed implements EntitySubscriberInterface {
 
   private async poll(db: DataSource): Promise<void> {
     this.readAfter ??= eventReader(db);
+    // Events committed before this instant are read below: cached rows stay trustworthy a few polls past it.
+    const startedAt = Date.now();
     if (this.floor === null) {
       // Nothing is cached before the first poll: only later events matter.
       const last = await db.manager.createQueryBuilder(TokenRevocationEventEntity, 'e').select('MAX(e.id)', 'id').getRawOne<{ id: number | string | null }>();
       this.floor = Number(last?.id ?? 0);
+      this.cache.trustUntil(startedAt + trustWindowMs(this.options.pollMs));
       return;
     }
     const events = await this.readAfter!(this.floor);
@@ -149,6 +158,7 @@ export class TokenRevocationFeed implements EntitySubscriberInterface {
     const now = Date.now();
     for (const e of fresh) this.applied.set(Number(e.id), now);
     this.advance(now);
+    this.cache.trustUntil(startedAt + trustWindowMs(this.options.pollMs));
   }
 
   /** Moves the floor over applied ids, and over a missing one once it has been missing for the wait. */

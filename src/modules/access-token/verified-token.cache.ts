@@ -34,6 +34,12 @@ export class VerifiedTokenCache {
    * was before the change committed: its result is returned but not kept.
    */
   private generation = 0;
+  /**
+   * Until when cached rows may answer: extended by every revocation poll that succeeds. When polls
+   * stop succeeding (a stalled or unreachable database), the cache stops answering too, so a
+   * revocation it cannot hear about is not ignored and authentication fails closed with the database.
+   */
+  private trustedUntil = 0;
 
   constructor(private readonly options: VerifiedTokenCacheOptions) {
     this.entries =
@@ -51,6 +57,7 @@ export class VerifiedTokenCache {
     const entries = this.entries;
     if (!entries) return lookup;
     return async (hashes) => {
+      if (Date.now() > this.trustedUntil) return lookup(hashes);
       const found: TokenRecord[] = [];
       const missing: string[] = [];
       for (const hash of hashes) {
@@ -64,6 +71,11 @@ export class VerifiedTokenCache {
       if (generation === this.generation) this.keep(missing, read);
       return found.concat(read);
     };
+  }
+
+  /** Lets cached rows answer until `until` (ms since the epoch); called after each successful revocation poll. */
+  trustUntil(until: number): void {
+    this.trustedUntil = Math.max(this.trustedUntil, until);
   }
 
   /** Drops the rows of these tokens and of every token of these owners. */
