@@ -92,7 +92,7 @@ export function createServices(db: DataSource, config: AppConfig, peppers: Peppe
     accessTokenDeletion,
     refreshTokens,
     oauthClients: new OAuthClientService(peppers, audit, refreshTokens),
-    leakResponse: new LeakResponseService(peppers.current.secret, audit, accessTokenRevocation, refreshTokens),
+    leakResponse: new LeakResponseService(peppers, audit, accessTokenRevocation, refreshTokens),
     // Every report counts, per client address, in the shared store (reports are anonymous).
     leakReportThrottle: new FailureThrottle(throttleStore, 'leak-report', config.leakReportsPerMinute, 60),
     staleTokens: new StaleTokenService(audit),

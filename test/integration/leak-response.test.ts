@@ -1,6 +1,9 @@
+import { loadConfig } from '../../src/core/config/config';
 import { generateSecret } from '../../src/core/secrets/secret-format';
+import { AccessTokenEntity } from '../../src/modules/access-token/access-token.entity';
+import { RunningServer, startServer } from '../../src/server';
 import { QueryCounter } from '../support/query-counter';
-import { TestServer, startTestServer } from '../support/test-server';
+import { TEST_PEPPER, TestServer, startTestServer } from '../support/test-server';
 import { codeOf, createHierarchy, createUser, loginAsAdmin, ok } from '../support/fixtures';
 import { createClientToken, createOAuthClient, refresh } from '../support/oauth-helpers';
 import { issueToken } from '../support/token-helpers';
@@ -14,7 +17,7 @@ const ORG_EVENTS = 'query($id: ID!) { organization(id: $id) { auditEvents(action
 /** The well-formed secret with its last checksum character changed. */
 const badChecksum = (secret: string): string => secret.slice(0, -1) + (secret.endsWith('A') ? 'B' : 'A');
 
-async function report(server: TestServer, body: string, contentType = 'application/json', method = 'POST') {
+async function report(server: { url: string }, body: string, contentType = 'application/json', method = 'POST') {
   const response = await fetch(`${server.url}/tokens/leaked`, { method, headers: { 'content-type': contentType }, body: method === 'GET' ? undefined : body });
   const text = await response.text();
   return { status: response.status, headers: response.headers, text, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
@@ -158,3 +161,34 @@ describe('leak reports are rate-limited per address', () => {
   });
 });
 
+
+describe('leak reports after a pepper rotation', () => {
+  const running: RunningServer[] = [];
+  let first: TestServer;
+  afterAll(async () => {
+    for (const server of running) await server.stop();
+    await first.stop();
+  });
+
+  it('revoke a secret made under the previous pepper (keyring "b,default")', async () => {
+    first = await startTestServer({ label: 'leak_pepper', env: { TESSERA_TOKEN_CACHE_ENTRIES: '0' } });
+    const admin = await loginAsAdmin(first);
+    const user = await createUser(first, admin, 'rotated-pepper');
+    const token = await issueToken(first, user.token, { scopes: ['api'], password: 'a-long-user-password' });
+    await first.stopServer();
+
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      PORT: '0',
+      DATABASE_URL: first.databaseUrl,
+      TESSERA_LOG_LEVEL: 'warn',
+      TESSERA_TOKEN_PEPPERS: `b:pepper-b-0123456789abcdef0123456789abcdef,default:${TEST_PEPPER}`,
+    });
+    const second = await startServer(config, { print: () => undefined });
+    running.push(second);
+    expect((await report(second, JSON.stringify({ secrets: [token.secret] }))).status).toBe(202);
+    const row = await second.db.manager.findOneByOrFail(AccessTokenEntity, { id: token.id });
+    expect(row.revocationReason).toBe('leaked');
+    expect(row.revokedAt).not.toBeNull();
+  });
+});

@@ -2,6 +2,7 @@ import { In, IsNull } from 'typeorm';
 import { AuditService } from '../../core/audit/audit.service';
 import { RequestContext } from '../../core/context/request-context';
 import { forUpdate } from '../../core/database/transaction';
+import { PepperRing } from '../../core/secrets/pepper';
 import { SECRET_PREFIXES, SecretPrefix, hashSecret, parseSecret } from '../../core/secrets/secret-format';
 import { AccessTokenEntity, AccessTokenKind, AccessTokenLevel } from '../access-token/access-token.entity';
 import { TokenEventType } from '../access-token/access-token.events';
@@ -26,7 +27,7 @@ export const REPORT_LEAKED_TOKEN = 'reportLeakedToken';
  */
 export class LeakResponseService {
   constructor(
-    private readonly pepper: string,
+    private readonly peppers: PepperRing,
     private readonly audit: AuditService,
     private readonly revocation: RevokeAccessTokenService,
     private readonly refreshTokens: RefreshTokenService,
@@ -43,7 +44,8 @@ export class LeakResponseService {
       const prefix = parseSecret(value);
       if (!prefix) continue;
       const kind = ACCESS_TOKEN_PREFIXES.includes(prefix) ? 'access' : prefix;
-      hashesByKind.set(kind, [...(hashesByKind.get(kind) ?? []), hashSecret(value, this.pepper)]);
+      // Under every pepper of the ring: a secret made before a pepper rotation is found too, in the same one query per kind.
+      hashesByKind.set(kind, [...(hashesByKind.get(kind) ?? []), ...this.peppers.peppers.map((pepper) => hashSecret(value, pepper.secret))]);
     }
     const hashes = (kind: SecretPrefix | 'access') => hashesByKind.get(kind) ?? [];
     const em = ctx.db.manager;
