@@ -31,7 +31,7 @@ describe('token expiry', () => {
   it('may be removed unless the policy or the minting token forbids it', () => {
     expect(resolveExpiry(null, null, null, NOW)).toBeNull();
     expect(refusal(() => resolveExpiry(null, policy({ requireExpiry: true }), null, NOW))).toEqual({ code: 'BAD_USER_INPUT', field: 'input.expiresAt' });
-    expect(refusal(() => resolveExpiry(null, null, { scopes: ['api'], expiresAt: days(3), allowedAddresses: null }, NOW))).toEqual({ code: 'BAD_USER_INPUT', field: 'input.expiresAt' });
+    expect(refusal(() => resolveExpiry(null, null, { id: 'caller', scopes: ['api'], expiresAt: days(3), allowedAddresses: null }, NOW))).toEqual({ code: 'BAD_USER_INPUT', field: 'input.expiresAt' });
   });
 
   it.each([
@@ -43,8 +43,8 @@ describe('token expiry', () => {
   });
 
   it('never outlives the token that mints it', () => {
-    expect(refusal(() => resolveExpiry(days(5), null, { scopes: ['api'], expiresAt: days(4), allowedAddresses: null }, NOW)).code).toBe('BAD_USER_INPUT');
-    expect(resolveExpiry(undefined, null, { scopes: ['api'], expiresAt: days(4), allowedAddresses: null }, NOW)).toEqual(days(4));
+    expect(refusal(() => resolveExpiry(days(5), null, { id: 'caller', scopes: ['api'], expiresAt: days(4), allowedAddresses: null }, NOW)).code).toBe('BAD_USER_INPUT');
+    expect(resolveExpiry(undefined, null, { id: 'caller', scopes: ['api'], expiresAt: days(4), allowedAddresses: null }, NOW)).toEqual(days(4));
   });
 
   it('keeps a rotated token\'s lifetime, shortened to today\'s limits', () => {
@@ -65,21 +65,21 @@ describe('token scopes', () => {
     ['an unknown scope', AccessTokenLevel.PERSONAL, ['sudo'], null, null],
     ['a scope the level does not offer', AccessTokenLevel.GROUP, ['introspect'], null, null],
     ['a scope the policy does not allow', AccessTokenLevel.PROJECT, ['api'], policy({ allowedScopeList: 'read_api' }), null],
-    ['a scope beyond the minting token', AccessTokenLevel.GROUP, ['write_repository'], null, { scopes: ['api'], expiresAt: null, allowedAddresses: null }],
+    ['a scope beyond the minting token', AccessTokenLevel.GROUP, ['write_repository'], null, { id: 'caller', scopes: ['api'], expiresAt: null, allowedAddresses: null }],
   ])('refuses %s', (_name, level, scopes, rules, minting) => {
     expect(refusal(() => checkScopes(level, scopes, rules, minting))).toEqual({ code: 'BAD_USER_INPUT', field: 'input.scopes' });
   });
 
   it('lets an api token pass read_api on', () => {
-    expect(checkScopes(AccessTokenLevel.GROUP, ['read_api'], null, { scopes: ['api'], expiresAt: null, allowedAddresses: null })).toEqual(['read_api']);
+    expect(checkScopes(AccessTokenLevel.GROUP, ['read_api'], null, { id: 'caller', scopes: ['api'], expiresAt: null, allowedAddresses: null })).toEqual(['read_api']);
   });
 });
 
 describe('rotating and restoring: the caller limits', () => {
-  const script = { scopes: ['api'], expiresAt: days(1), allowedAddresses: null };
+  const script = { id: 'script', scopes: ['api'], expiresAt: days(1), allowedAddresses: null };
 
   it('leaves a signed-in session unlimited', () => {
-    expect(() => checkReissue('restore', AccessTokenLevel.PERSONAL, ['api', 'write_repository'], null, null)).not.toThrow();
+    expect(() => checkReissue('restore', { id: 'other', level: AccessTokenLevel.PERSONAL }, ['api', 'write_repository'], null, null)).not.toThrow();
   });
 
   it.each([
@@ -90,13 +90,19 @@ describe('rotating and restoring: the caller limits', () => {
     ['restore', 'a token without expiry', AccessTokenLevel.GROUP, ['api'], null],
     ['restore', 'a token expiring after it', AccessTokenLevel.GROUP, ['api'], days(2)],
   ] as const)('refuses a token caller that would %s %s', (action, _what, level, scopes, keptExpiry) => {
-    expect(refusal(() => checkReissue(action, level, [...scopes], script, keptExpiry))).toEqual({ code: 'FORBIDDEN', field: undefined });
+    expect(refusal(() => checkReissue(action, { id: 'other', level }, [...scopes], script, keptExpiry))).toEqual({ code: 'FORBIDDEN', field: undefined });
+  });
+
+  it('lets a personal token rotate itself, and only rotate', () => {
+    expect(() => checkReissue('rotate', { id: 'script', level: AccessTokenLevel.PERSONAL }, ['api'], script)).not.toThrow();
+    expect(refusal(() => checkReissue('restore', { id: 'script', level: AccessTokenLevel.PERSONAL }, ['api'], script, days(1))).code).toBe('FORBIDDEN');
+    expect(refusal(() => checkReissue('update', { id: 'script', level: AccessTokenLevel.PERSONAL }, ['api'], script)).code).toBe('FORBIDDEN');
   });
 
   it('lets a token caller rotate any resource token within its scopes (the new expiry is fitted) and restore one that ends with it', () => {
-    expect(() => checkReissue('rotate', AccessTokenLevel.PROJECT, ['read_api'], script)).not.toThrow();
-    expect(() => checkReissue('restore', AccessTokenLevel.PROJECT, ['read_api'], script, days(1))).not.toThrow();
-    expect(() => checkReissue('restore', AccessTokenLevel.PROJECT, ['api'], { scopes: ['api'], expiresAt: null, allowedAddresses: null }, null)).not.toThrow();
+    expect(() => checkReissue('rotate', { id: 'other', level: AccessTokenLevel.PROJECT }, ['read_api'], script)).not.toThrow();
+    expect(() => checkReissue('restore', { id: 'other', level: AccessTokenLevel.PROJECT }, ['read_api'], script, days(1))).not.toThrow();
+    expect(() => checkReissue('restore', { id: 'other', level: AccessTokenLevel.PROJECT }, ['api'], { id: 'caller', scopes: ['api'], expiresAt: null, allowedAddresses: null }, null)).not.toThrow();
   });
 });
 

@@ -86,6 +86,8 @@ export interface AppConfig {
   staleSweepMs: number;
   /** Personal tokens unused for this many days are revoked by the stale sweep; undefined: never. */
   revokeUnusedPersonalTokensAfterDays?: number;
+  /** Longest rotation overlap a personal token may get, in seconds; 0: the old secret stops at once. */
+  maxRotationOverlapSeconds: number;
   /** `POST /tokens/leaked` calls one client address may make per minute. */
   leakReportsPerMinute: number;
   /** GraphQL query limits (OWASP GraphQL cheat sheet). */
@@ -257,6 +259,7 @@ const environment = z
     TESSERA_WEBHOOK_EXPIRY_SCAN_SECONDS: integer(300, 1, 24 * 3600),
     TESSERA_STALE_SWEEP_SECONDS: integer(3600, 1, 24 * 3600),
     TESSERA_REVOKE_UNUSED_PERSONAL_TOKENS_AFTER_DAYS: optionalInteger(1, 3650),
+    TESSERA_MAX_ROTATION_OVERLAP_SECONDS: integer(0, 0, 7 * 24 * 3600),
     TESSERA_LEAK_REPORTS_PER_MINUTE: integer(30, 1, 100_000),
     TESSERA_MAX_QUERY_DEPTH: integer(10, 2, 50),
     TESSERA_MAX_QUERY_COST: integer(10_000, 10, 10_000_000),
@@ -315,6 +318,7 @@ const environment = z
       },
       staleSweepMs: env.TESSERA_STALE_SWEEP_SECONDS * 1000,
       revokeUnusedPersonalTokensAfterDays: env.TESSERA_REVOKE_UNUSED_PERSONAL_TOKENS_AFTER_DAYS,
+      maxRotationOverlapSeconds: env.TESSERA_MAX_ROTATION_OVERLAP_SECONDS,
       leakReportsPerMinute: env.TESSERA_LEAK_REPORTS_PER_MINUTE,
       queryLimits: {
         maxDepth: env.TESSERA_MAX_QUERY_DEPTH,

@@ -6,12 +6,12 @@ import { TokenUsageOutcome } from '../token-usage/token-usage.entity';
 import { UsageRecorder } from '../token-usage/usage.recorder';
 import { UserEntity } from '../user/user.entity';
 import { tokenScopes } from './access-token.entity';
-import { AccessTokenStatus, accessTokenStatus } from './access-token.status';
+import { accessTokenStatus, isWorkingStatus } from './access-token.status';
 import { TokenLookup, TokenRecord, TokenRedigest } from './token-lookup';
 
-/** Whether a looked-up token works now (the one status rule, applied to the lookup row). */
+/** Whether a looked-up token works now (the one status rule, applied to the lookup row): ACTIVE, or ROTATING until its overlap ends. */
 export const isActiveRecord = (record: TokenRecord, now = new Date()): boolean =>
-  accessTokenStatus(record, record.owner, now) === AccessTokenStatus.ACTIVE;
+  isWorkingStatus(accessTokenStatus(record, record.owner, now));
 
 /** The caller a looked-up token acts as. */
 export function callerOf(record: TokenRecord): Caller {

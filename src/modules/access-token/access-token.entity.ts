@@ -121,7 +121,7 @@ export class AccessTokenEntity extends IdentifiedEntity {
   @timestampColumn({ nullable: true })
   expiresAt: Date | null;
 
-  @Field(() => Date, { nullable: true, description: 'When it was revoked; null while not revoked.' })
+  @Field(() => Date, { nullable: true, description: 'When it was revoked; null while not revoked. In the future while ROTATING: when the rotation overlap ends.' })
   @timestampColumn({ nullable: true })
   revokedAt: Date | null;
 

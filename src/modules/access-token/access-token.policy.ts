@@ -10,6 +10,8 @@ const DAY_MS = 24 * 3600 * 1000;
 
 /** What the caller's own access token allows it to pass on; null for a signed-in session. */
 export interface MintingToken {
+  /** The token the caller authenticated with. */
+  id: string;
   scopes: string[];
   expiresAt: Date | null;
   /** Its address allowlist: a token it sets one on stays inside it; null for none. */
@@ -75,13 +77,16 @@ export function checkAllowedAddresses(list: string[] | null, policy: TokenPolicy
 
 /**
  * Rotating and restoring both put a token (back) into service, so a token-authenticated caller may
- * do either only to tokens it could have created: resource tokens within its own scopes. A
+ * do either only to tokens it could have created: resource tokens within its own scopes, and
+ * (rotation only) itself, also when it is a personal token. A
  * restored token keeps its expiry (`keptExpiry`), which must not outlive the caller's token;
  * rotation leaves it undefined, because it fits the new secret's expiry instead (`resolveRotationExpiry`).
  */
-export function checkReissue(action: 'rotate' | 'restore' | 'update', level: AccessTokenLevel, scopes: string[], minting: MintingToken | null, keptExpiry?: Date | null): void {
+export function checkReissue(action: 'rotate' | 'restore' | 'update', token: { id: string; level: AccessTokenLevel }, scopes: string[], minting: MintingToken | null, keptExpiry?: Date | null): void {
   if (!minting) return;
-  if (level === AccessTokenLevel.PERSONAL) throw forbidden(`An access token cannot ${action} personal tokens; sign in to do so`);
+  // A personal token may rotate itself (bots renew without a human), never another personal token.
+  const selfRotation = action === 'rotate' && token.id === minting.id;
+  if (token.level === AccessTokenLevel.PERSONAL && !selfRotation) throw forbidden(`An access token cannot ${action} personal tokens other than itself; sign in to do so`);
   const beyond = scopesBeyond(scopes, minting);
   if (beyond.length) throw forbidden(`This token carries ${beyond.join(', ')}, beyond the scopes of the token you are using`);
   if (keptExpiry !== undefined && minting.expiresAt && (keptExpiry === null || keptExpiry > minting.expiresAt)) {

@@ -13,7 +13,6 @@ import { recordTokenRevocations } from './token-revocations';
 import { REVOKED_AS_LEAKED } from './access-token.status';
 
 /** Why the system (not a person) revoked a token; such tokens are never restored. */
-export const REVOKED_BY_ROTATION = 'rotated';
 export const REVOKED_BY_OWNER_DEACTIVATION = 'owner deactivated';
 export const REVOKED_BY_VALIDITY_END = "owner account's validity ended";
 export const REVOKED_BY_REUSE = 'rotated token reused: chain revoked';
@@ -46,7 +45,7 @@ export async function lockAccessToken(tx: EntityManager, id: string): Promise<Ac
 export async function mintingTokenOf(ctx: RequestContext, caller: Caller): Promise<MintingToken | null> {
   if (!caller.accessTokenId) return null;
   const own = await ctx.db.manager.findOneOrFail(AccessTokenEntity, { where: { id: caller.accessTokenId } });
-  return { scopes: tokenScopes(own), expiresAt: own.expiresAt, allowedAddresses: parseAddressList(own.allowedAddressList) };
+  return { id: own.id, scopes: tokenScopes(own), expiresAt: own.expiresAt, allowedAddresses: parseAddressList(own.allowedAddressList) };
 }
 
 /**

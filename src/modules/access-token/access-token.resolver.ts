@@ -13,7 +13,7 @@ import { ProjectEntity } from '../project/project.entity';
 import { Principal, UserEntity } from '../user/user.entity';
 import { Viewer } from '../user/viewer.types';
 import { AccessTokenEntity, AccessTokenLevel, tokenScopes } from './access-token.entity';
-import { AccessTokenStatus, accessTokenStatus } from './access-token.status';
+import { AccessTokenStatus, accessTokenStatus, rotationEndOf } from './access-token.status';
 import {
   AccessTokenConnection,
   AccessTokenFilterArgs,
@@ -68,10 +68,10 @@ export class AccessTokenResolver {
 
   @RequireRole(Role.ADMIN, AccessTarget.ACCESS_TOKEN, 'input.id')
   @Mutation(() => AccessTokenSecretPayload, {
-    description: 'Replaces a token\'s secret: a new token with the same settings, linked to the old one, which is revoked. Rotating an already rotated token revokes its whole chain (reuse detection). A signed-in caller must enter their password.',
+    description: 'Replaces a token\'s secret: a new token with the same settings, linked to the old one, which is revoked — at once, or after `overlapSeconds` (status ROTATING until then). Rotating an already rotated token, during its overlap or after, revokes its whole chain (reuse detection). A signed-in caller must enter their password; an access token may rotate resource tokens within its limits and itself (also a personal token).',
   })
   rotateAccessToken(@Ctx() ctx: RequestContext, @Arg('input', () => RotateAccessTokenInput, { description: 'The token.' }) input: RotateAccessTokenInput): Promise<AccessTokenSecretPayload> {
-    return ctx.services.accessTokenRotation.rotate(ctx, input.id, input.expiresAt, input.password, input.allowedAddresses);
+    return ctx.services.accessTokenRotation.rotate(ctx, input.id, input.expiresAt, input.password, input.allowedAddresses, input.overlapSeconds ?? 0);
   }
 
   @RequireRole(Role.ADMIN, AccessTarget.ACCESS_TOKEN, 'input.id')
@@ -106,6 +106,11 @@ export class AccessTokenResolver {
   @FieldResolver(() => [String], { nullable: true, description: 'The client addresses and CIDR ranges it may be used from, normalised (IPv4-mapped IPv6 as IPv4); null when it may be used from anywhere.' })
   allowedAddresses(@Root() token: AccessTokenEntity): string[] | null {
     return token.allowedAddressList ? token.allowedAddressList.split(' ') : null;
+  }
+
+  @FieldResolver(() => Date, { nullable: true, description: 'For a token replaced by rotation: when its secret stops (ROTATING) or stopped working; null otherwise.' })
+  rotationEndsAt(@Root() token: AccessTokenEntity): Date | null {
+    return rotationEndOf(token);
   }
 
   @FieldResolver(() => AccessTokenStatus, { description: 'Whether the token works now, and if not, why.' })

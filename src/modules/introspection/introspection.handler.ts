@@ -37,6 +37,10 @@ const endClientOf = (form: URLSearchParams | null): string | null => form?.get('
 
 const BAD_CLIENT_ADDRESS = { error: 'invalid_request', error_description: 'client_address must be the IPv4 or IPv6 address of the end client' };
 
+/** When the token stops working by itself: its expiry, or earlier the end of its rotation overlap (a future revokedAt, ROTATING). */
+const workingUntil = (record: TokenRecord): Date | null =>
+  record.revokedAt && (!record.expiresAt || record.revokedAt < record.expiresAt) ? record.revokedAt : record.expiresAt;
+
 /** RFC 7662 §2.2 members, plus Tessera's `level`, `kind`, `resource` and `role`. */
 function introspectionOf(record: TokenRecord) {
   return {
@@ -46,7 +50,7 @@ function introspectionOf(record: TokenRecord) {
     sub: record.owner.id,
     ...(record.owner.email ? { username: record.owner.email } : {}),
     iat: seconds(record.createdAt),
-    ...(record.expiresAt ? { exp: seconds(record.expiresAt) } : {}),
+    ...(workingUntil(record) ? { exp: seconds(workingUntil(record)!) } : {}),
     jti: record.id,
     level: record.level,
     kind: record.kind,

@@ -22,6 +22,10 @@ export class TokenPolicyEntity {
   @Column({ type: 'int', nullable: true })
   revokeUnusedAfterDays: number | null;
 
+  @Field(() => Int, { description: 'Longest overlap `rotateAccessToken` may give the old secret, in seconds; 0: it stops working at once.' })
+  @Column({ type: 'int', default: 0 })
+  maxRotationOverlapSeconds: number;
+
   /** Space-separated; null allows every scope the level offers. */
   @Column({ type: 'varchar', length: 255, nullable: true })
   allowedScopeList: string | null;

@@ -27,6 +27,7 @@ export class TokenPolicyService {
         maxLifetimeDays: input.maxLifetimeDays ?? null,
         requireExpiry: input.requireExpiry ?? false,
         revokeUnusedAfterDays: input.revokeUnusedAfterDays ?? null,
+        maxRotationOverlapSeconds: input.maxRotationOverlapSeconds ?? 0,
         allowedScopeList: input.allowedScopes ? [...new Set(input.allowedScopes)].join(' ') : null,
         requireAllowedAddresses: input.requireAllowedAddresses ?? false,
         allowedAddressRangeList: addressRanges?.join(' ') ?? null,
@@ -37,7 +38,7 @@ export class TokenPolicyService {
         targetType: 'TokenPolicy',
         targetId: input.organizationId,
         organizationId: input.organizationId,
-        detail: { maxLifetimeDays: policy.maxLifetimeDays, requireExpiry: policy.requireExpiry, revokeUnusedAfterDays: policy.revokeUnusedAfterDays, allowedScopes: input.allowedScopes ?? null, requireAllowedAddresses: policy.requireAllowedAddresses, allowedAddressRanges: addressRanges },
+        detail: { maxLifetimeDays: policy.maxLifetimeDays, requireExpiry: policy.requireExpiry, revokeUnusedAfterDays: policy.revokeUnusedAfterDays, maxRotationOverlapSeconds: policy.maxRotationOverlapSeconds, allowedScopes: input.allowedScopes ?? null, requireAllowedAddresses: policy.requireAllowedAddresses, allowedAddressRanges: addressRanges },
       });
       return policy;
     });

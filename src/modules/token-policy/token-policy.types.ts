@@ -23,6 +23,12 @@ export class SetTokenPolicyInput {
   @Max(3650)
   revokeUnusedAfterDays?: number | null;
 
+  @Field(() => Int, { nullable: true, description: 'Longest overlap `rotateAccessToken` may give the old secret, in seconds (0 to 604800, default 0: it stops working at once).' })
+  @IsOptional()
+  @Min(0)
+  @Max(7 * 24 * 3600)
+  maxRotationOverlapSeconds?: number | null;
+
   @Field(() => [String], { nullable: true, description: 'Scopes tokens may carry; null allows every scope their level offers.' })
   @IsOptional()
   @ArrayMaxSize(16)

@@ -13,6 +13,7 @@ import { LeakAndStaleTokens1796038975170 } from './1796038975170-LeakAndStaleTok
 import { WebhookOutbox1796039361397 } from './1796039361397-WebhookOutbox';
 import { TokenRevocationEvents1796040475294 } from './1796040475294-TokenRevocationEvents';
 import { PepperIds1796040900000 } from './1796040900000-PepperIds';
+import { RotationOverlap1796041834416 } from './1796041834416-RotationOverlap';
 
 /** Applied in order; scripts/generate-migration.sh adds each new migration here. */
-export const MYSQL_MIGRATIONS = [Identity1795456945282, AccessTokens1795457658868, TokenUsage1795457975332, TokenUsageCount1795459970084, RateLimits1795461432086, ClientTokens1795461525439, TokenListIndexes1795463106225, OAuthClientSecrets1796036322829, RefreshReuseGrace1796037256104, AccountValidityEnded1796038555031, TokenAddressAllowlists1796038818984, LeakAndStaleTokens1796038975170, WebhookOutbox1796039361397, TokenRevocationEvents1796040475294, PepperIds1796040900000];
+export const MYSQL_MIGRATIONS = [Identity1795456945282, AccessTokens1795457658868, TokenUsage1795457975332, TokenUsageCount1795459970084, RateLimits1795461432086, ClientTokens1795461525439, TokenListIndexes1795463106225, OAuthClientSecrets1796036322829, RefreshReuseGrace1796037256104, AccountValidityEnded1796038555031, TokenAddressAllowlists1796038818984, LeakAndStaleTokens1796038975170, WebhookOutbox1796039361397, TokenRevocationEvents1796040475294, PepperIds1796040900000, RotationOverlap1796041834416];

@@ -12,6 +12,7 @@ import { LeakAndStaleTokens1796038980693 } from './1796038980693-LeakAndStaleTok
 import { WebhookOutbox1796039372864 } from './1796039372864-WebhookOutbox';
 import { TokenRevocationEvents1796040475297 } from './1796040475297-TokenRevocationEvents';
 import { PepperIds1796040900001 } from './1796040900001-PepperIds';
+import { RotationOverlap1796041838556 } from './1796041838556-RotationOverlap';
 
 /** Applied in order; scripts/generate-migration.sh adds each new migration here. */
-export const SQLITE_MIGRATIONS = [Identity1795456949030, AccessTokens1795457664514, TokenUsage1795457979783, TokenUsageCount1795459974489, ClientTokens1795461530389, TokenListIndexes1795463112072, OAuthClientSecrets1796036331508, RefreshReuseGrace1796037264460, AccountValidityEnded1796038559420, TokenAddressAllowlists1796038824636, LeakAndStaleTokens1796038980693, WebhookOutbox1796039372864, TokenRevocationEvents1796040475297, PepperIds1796040900001];
+export const SQLITE_MIGRATIONS = [Identity1795456949030, AccessTokens1795457664514, TokenUsage1795457979783, TokenUsageCount1795459974489, ClientTokens1795461530389, TokenListIndexes1795463112072, OAuthClientSecrets1796036331508, RefreshReuseGrace1796037264460, AccountValidityEnded1796038559420, TokenAddressAllowlists1796038824636, LeakAndStaleTokens1796038980693, WebhookOutbox1796039372864, TokenRevocationEvents1796040475297, PepperIds1796040900001, RotationOverlap1796041838556];

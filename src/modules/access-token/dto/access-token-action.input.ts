@@ -1,5 +1,5 @@
-import { Field, ID, InputType } from 'type-graphql';
-import { IsOptional, MaxLength } from 'class-validator';
+import { Field, ID, InputType, Int } from 'type-graphql';
+import { IsOptional, MaxLength, Min } from 'class-validator';
 import { TEXT_LENGTH } from '../../../core/database/columns';
 import { IsText } from '../../../core/validation/text';
 import { PASSWORD_MAX_LENGTH } from '../../user/user.types';
@@ -22,10 +22,15 @@ export class AccessTokenIdInput {
   id: string;
 }
 
-@InputType({ description: 'An access token to rotate: a new secret with the same settings; the old one is revoked.' })
+@InputType({ description: 'An access token to rotate: a new secret with the same settings; the old one is revoked, at once or after an overlap.' })
 export class RotateAccessTokenInput {
   @Field(() => ID, { description: 'The token.' })
   id: string;
+
+  @Field(() => Int, { nullable: true, description: "How long the old secret keeps working, in seconds (status ROTATING until `rotationEndsAt`); at most the organization policy's `maxRotationOverlapSeconds` (personal tokens: the platform setting). Default 0: revoked at once." })
+  @IsOptional()
+  @Min(0)
+  overlapSeconds?: number;
 
   @Field(() => Date, { nullable: true, description: 'Expiry of the new secret; omit to keep the same lifetime as the old one.' })
   @IsOptional()

@@ -77,7 +77,7 @@ export class AccessTokenQueryService {
     const query = ctx.db.manager.createQueryBuilder(AccessTokenEntity, 'token');
     // Only the owner-dependent statuses need the owner; without that filter a join would lead the
     // optimizer through the users table and sort a whole owner's tokens.
-    if (filter.status === AccessTokenStatus.ACTIVE || filter.status === AccessTokenStatus.OWNER_INACTIVE) query.innerJoin('token.owner', 'owner');
+    if (filter.status === AccessTokenStatus.ACTIVE || filter.status === AccessTokenStatus.ROTATING || filter.status === AccessTokenStatus.OWNER_INACTIVE) query.innerJoin('token.owner', 'owner');
     if (filter.level) query.andWhere('token.level = :level', { level: filter.level });
     if (filter.kind) query.andWhere('token.kind = :kind', { kind: filter.kind });
     if (filter.expiresBefore) query.andWhere('token.expiresAt < :expiresBefore', { expiresBefore: filter.expiresBefore });
@@ -88,21 +88,26 @@ export class AccessTokenQueryService {
       qb.where('owner.status = :active', { active: UserStatus.ACTIVE }).andWhere('(owner.validUntil IS NULL OR owner.validUntil > :now)', { now }),
     );
     const notExpired = '(token.expiresAt IS NULL OR token.expiresAt > :now)';
+    // A future revokedAt is the end of a rotation overlap (see accessTokenStatus).
+    const notRevoked = '(token.revokedAt IS NULL OR token.revokedAt > :now)';
     switch (filter.status) {
       case AccessTokenStatus.REVOKED:
-        query.andWhere('token.revokedAt IS NOT NULL AND (token.revocationReason IS NULL OR token.revocationReason <> :leaked)', { leaked: REVOKED_AS_LEAKED });
+        query.andWhere('token.revokedAt <= :now AND (token.revocationReason IS NULL OR token.revocationReason <> :leaked)', { now, leaked: REVOKED_AS_LEAKED });
         break;
       case AccessTokenStatus.LEAKED:
-        query.andWhere('token.revokedAt IS NOT NULL AND token.revocationReason = :leaked', { leaked: REVOKED_AS_LEAKED });
+        query.andWhere('token.revokedAt <= :now AND token.revocationReason = :leaked', { now, leaked: REVOKED_AS_LEAKED });
         break;
       case AccessTokenStatus.EXPIRED:
-        query.andWhere('token.revokedAt IS NULL AND token.expiresAt <= :now', { now });
+        query.andWhere(`${notRevoked} AND token.expiresAt <= :now`, { now });
         break;
       case AccessTokenStatus.OWNER_INACTIVE:
-        query.andWhere(`token.revokedAt IS NULL AND ${notExpired}`, { now }).andWhere(new Brackets((qb) => qb.where('NOT (owner.status = :active AND (owner.validUntil IS NULL OR owner.validUntil > :now))', { active: UserStatus.ACTIVE, now })));
+        query.andWhere(`${notRevoked} AND ${notExpired}`, { now }).andWhere(new Brackets((qb) => qb.where('NOT (owner.status = :active AND (owner.validUntil IS NULL OR owner.validUntil > :now))', { active: UserStatus.ACTIVE, now })));
         break;
       case AccessTokenStatus.ACTIVE:
         query.andWhere(`token.revokedAt IS NULL AND ${notExpired}`, { now }).andWhere(ownerUsable);
+        break;
+      case AccessTokenStatus.ROTATING:
+        query.andWhere(`token.revokedAt > :now AND ${notExpired}`, { now }).andWhere(ownerUsable);
         break;
     }
     return query;

@@ -1,4 +1,4 @@
-import { EntityManager, IsNull } from 'typeorm';
+import { EntityManager, In, IsNull, MoreThan } from 'typeorm';
 import { AuditService } from '../../../core/audit/audit.service';
 import { RequestContext, requireCaller } from '../../../core/context/request-context';
 import { conflict } from '../../../core/errors/app-error';
@@ -19,7 +19,8 @@ export class RevokeAccessTokenService {
   async revoke(ctx: RequestContext, id: string, reason: string | null): Promise<AccessTokenEntity> {
     return ctx.transaction(async (tx) => {
       const token = await lockAccessToken(tx, id);
-      if (token.revokedAt) return token;
+      // A ROTATING token (overlap still running) is revoked now, ending its overlap.
+      if (token.revokedAt && token.revokedAt <= new Date()) return token;
       Object.assign(token, { revokedAt: new Date(), revokedById: ctx.caller?.user.id ?? null, revocationReason: reason?.trim() || null });
       await tx.save(token);
       await this.audit.record(tx, ctx, { action: 'revokeAccessToken', targetType: 'AccessToken', targetId: id, organizationId: token.organizationId, detail: { reason: token.revocationReason } });
@@ -36,7 +37,7 @@ export class RevokeAccessTokenService {
     const minting = await mintingTokenOf(ctx, requireCaller(ctx));
     return ctx.transaction(async (tx) => {
       const token = await lockAccessToken(tx, id);
-      checkReissue('restore', token.level, tokenScopes(token), minting, token.expiresAt);
+      checkReissue('restore', token, tokenScopes(token), minting, token.expiresAt);
       if (!token.revokedAt) return token;
       if (token.replacedByTokenId) throw conflict('A rotated token cannot be restored; its successor replaces it');
       if (isFinalRevocation(token.revocationReason)) {
@@ -56,23 +57,25 @@ export class RevokeAccessTokenService {
 
   /** Revokes every active token of an account whose credentials ended (reactivating it or extending its validity restores none). */
   async revokeAllOfOwner(tx: EntityManager, ctx: RequestContext, user: UserEntity, end: AccountEnd): Promise<void> {
-    const tokenIds = (await tx.find(AccessTokenEntity, { where: { ownerId: user.id, revokedAt: IsNull() }, select: { id: true } })).map((token) => token.id);
-    await tx.update(
-      AccessTokenEntity,
-      { ownerId: user.id, revokedAt: IsNull() },
-      { revokedAt: new Date(), revokedById: ctx.caller?.user.id ?? null, revocationReason: revocationReasonOf(end) },
-    );
+    // Working tokens: never revoked, or ROTATING (their overlap ends now).
+    const working = [{ ownerId: user.id, revokedAt: IsNull() }, { ownerId: user.id, revokedAt: MoreThan(new Date()) }];
+    const tokenIds = (await tx.find(AccessTokenEntity, { where: working, select: { id: true } })).map((token) => token.id);
+    if (tokenIds.length) {
+      await tx.update(AccessTokenEntity, { id: In(tokenIds) }, { revokedAt: new Date(), revokedById: ctx.caller?.user.id ?? null, revocationReason: revocationReasonOf(end) });
+    }
     await ctx.services.tokenEvents.publish(tx, { type: TokenEventType.OWNER_CREDENTIALS_ENDED, tokenIds, detail: { reason: revocationReasonOf(end) } });
   }
 
   /**
    * Marks a token whose secret was reported leaked: revoked for good (status LEAKED), also when it
-   * was only temporarily revoked. A token already gone for good (rotated, or revoked for a final
-   * reason) stays as it is. Returns whether it changed.
+   * was only temporarily revoked or is ROTATING (its overlap ends now). A token already gone for
+   * good (rotated, or revoked for a final reason) stays as it is. Returns whether it changed.
    */
   async markLeaked(tx: EntityManager, token: AccessTokenEntity): Promise<boolean> {
-    if (token.replacedByTokenId || (token.revokedAt && isFinalRevocation(token.revocationReason))) return false;
-    Object.assign(token, { revokedAt: token.revokedAt ?? new Date(), revokedById: null, revocationReason: REVOKED_AS_LEAKED });
+    const now = new Date();
+    const rotating = token.revokedAt !== null && token.revokedAt > now;
+    if (!rotating && (token.replacedByTokenId || (token.revokedAt && isFinalRevocation(token.revocationReason)))) return false;
+    Object.assign(token, { revokedAt: rotating ? now : (token.revokedAt ?? now), revokedById: null, revocationReason: REVOKED_AS_LEAKED });
     await tx.save(token);
     return true;
   }

@@ -29,7 +29,7 @@ export class UpdateAccessTokenService {
     return ctx.transaction(async (tx) => {
       const token = await lockAccessToken(tx, input.id);
       const scopes = tokenScopes(token);
-      checkReissue('update', token.level, scopes, minting);
+      checkReissue('update', token, scopes, minting);
       const isClient = token.kind === AccessTokenKind.CLIENT;
       const policy = token.organizationId ? await this.policies.find(tx, token.organizationId) : null;
       const changes: Record<string, Change> = {};
