@@ -3,7 +3,7 @@ import autocannon from 'autocannon';
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createDataSource } from '../src/database/data-source';
 import { newId } from '../src/core/database/ids';
@@ -12,38 +12,67 @@ import { SECRET_PREFIXES, generateSecret, hashSecret, secretHint } from '../src/
 
 /**
  * Benchmarks the hot path against its floor, in one run on one machine:
- * Tessera (compiled, NODE_ENV=production) on MySQL with 100,000 tokens, and the floor server
- * (bare node:http + one prepared mysql2 point select on the same table), each loaded by
- * autocannon on 127.0.0.1. Prints requests/s, p50/p99 latency, server CPU per request, RSS and
- * the ratio to the floor. Usage: `npm run bench` (BENCH_MYSQL_URL, default mariadb://root@127.0.0.1:3306).
+ * Tessera (compiled, NODE_ENV=production) on MySQL with BENCH_TOKENS tokens, the floor server
+ * (bare node:http + one prepared mysql2 point select on the same table) and bare Apollo Server
+ * doing the same lookup, each loaded by autocannon on 127.0.0.1. Prints requests/s, p50/p99
+ * latency, server CPU per request, RSS and the ratio to the floor; then how long a revocation on
+ * one Tessera instance takes to be refused by a second one on the same database.
+ * Usage: `npm run bench` (BENCH_MYSQL_URL, default mariadb://root@127.0.0.1:3306).
  */
 const SERVER_URL = process.env.BENCH_MYSQL_URL ?? process.env.TEST_MYSQL_URL ?? 'mariadb://root@127.0.0.1:3306';
 const TOKENS = Number(process.env.BENCH_TOKENS ?? 100_000);
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+/** Subjects of the cache-hot scenario (a working set well inside the cache). */
+const HOT = 1000;
+/** Subjects of the cache-cold scenario, cycled: more than the cache holds (TESSERA_TOKEN_CACHE_ENTRIES, 10,000), so every subject is a miss. */
+const REVOCATION_TRIALS = Number(process.env.BENCH_REVOCATION_TRIALS ?? 50);
+const COLD = Math.min(TOKENS - HOT - REVOCATION_TRIALS, 50_000);
 const PEPPER = randomBytes(32).toString('base64url');
 const ROOT = join(__dirname, '..');
 
-async function seed(databaseUrl: string): Promise<{ caller: string; subject: string }> {
+interface Seeded {
+  caller: string;
+  subject: string;
+  hot: string[];
+  cold: string[];
+  revocable: string[];
+}
+
+async function seed(databaseUrl: string): Promise<Seeded> {
   const db = createDataSource(databaseUrl);
   await db.initialize();
   await db.runMigrations();
   const ownerId = newId();
   await db.query('INSERT INTO users (id, kind, email, displayName, status, isPlatformAdmin) VALUES (?, ?, ?, ?, ?, ?)', [ownerId, 'HUMAN', 'bench@example.test', 'Bench', 'ACTIVE', 0]);
-  const columns = '(id, level, kind, name, scopeList, ownerId, createdById, tokenHash, hint)';
+  const columns = '(id, level, kind, name, scopeList, ownerId, createdById, tokenHash, hint, lastUsedAt)';
+  // The first COLD + HOT + trials tokens get real secrets (kept here); the rest only random digests.
+  const known = COLD + HOT + REVOCATION_TRIALS;
+  const secrets: string[] = [];
   for (let done = 0; done < TOKENS; done += 2000) {
-    const rows = Array.from({ length: Math.min(2000, TOKENS - done) }, () => [newId(), 'PERSONAL', 'ACCESS', 'seeded', 'api', ownerId, ownerId, randomBytes(32).toString('hex'), 'tspat_…seed']);
-    await db.query(`INSERT INTO access_tokens ${columns} VALUES ${rows.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`, rows.flat());
+    const rows = Array.from({ length: Math.min(2000, TOKENS - done) }, (_, i) => {
+      const secret = done + i < known ? generateSecret(SECRET_PREFIXES.personalAccessToken) : null;
+      if (secret) secrets.push(secret);
+      // Used just now: the scenarios measure checks, not the once-per-ten-minutes last-used write.
+      return [newId(), 'PERSONAL', 'ACCESS', 'seeded', 'api', ownerId, ownerId, secret ? hashSecret(secret, PEPPER) : randomBytes(32).toString('hex'), 'tspat_…seed', new Date()];
+    });
+    await db.query(`INSERT INTO access_tokens ${columns} VALUES ${rows.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`, rows.flat());
   }
   const issue = async (scopeList: string) => {
     const secret = generateSecret(SECRET_PREFIXES.personalAccessToken);
-    await db.query(`INSERT INTO access_tokens ${columns} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, [newId(), 'PERSONAL', 'ACCESS', 'bench', scopeList, ownerId, ownerId, hashSecret(secret, PEPPER), secretHint(secret)]);
+    await db.query(`INSERT INTO access_tokens ${columns} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [newId(), 'PERSONAL', 'ACCESS', 'bench', scopeList, ownerId, ownerId, hashSecret(secret, PEPPER), secretHint(secret), new Date()]);
     return secret;
   };
-  const secrets = { caller: await issue('introspect'), subject: await issue('api') };
+  const seeded = {
+    caller: await issue('introspect'),
+    subject: await issue('api'),
+    cold: secrets.slice(0, COLD),
+    hot: secrets.slice(COLD, COLD + HOT),
+    revocable: secrets.slice(COLD + HOT),
+  };
   await db.destroy();
-  return secrets;
+  return seeded;
 }
 
 function start(command: string, args: string[], env: Record<string, string>, ready: string): Promise<ChildProcess> {
@@ -90,30 +119,98 @@ async function load(name: string, pid: number, options: autocannon.Options): Pro
   };
 }
 
+/** Each request takes the next subject of `subjects`, round-robin. */
+function cycling(options: autocannon.Options, body: (subject: string) => string, subjects: string[]): autocannon.Options {
+  let next = 0;
+  return { ...options, requests: [{ setupRequest: (request) => ({ ...request, body: body(subjects[next++ % subjects.length]) }) }] };
+}
+
+const quantile = (values: number[], q: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))];
+
+/**
+ * Revoke on A (RFC 7009 `POST /oauth/revoke`, a token's holder revoking it), while four loops keep
+ * introspecting the token on B, which had it cached. Per trial: how many of B's answers that
+ * started after A answered still said active, and when the first one that started after A
+ * answered said inactive.
+ */
+async function measureRevocation(a: string, b: string, caller: string, secrets: string[]): Promise<string> {
+  const introspectOnB = async (secret: string) => {
+    const response = await fetch(`${b}/oauth/introspect`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Bearer ${caller}` }, body: `token=${secret}` });
+    return ((await response.json()) as { active: boolean }).active;
+  };
+  const delays: number[] = [];
+  const acceptedAfter: number[] = [];
+  for (const secret of secrets) {
+    if (!(await introspectOnB(secret)) || !(await introspectOnB(secret))) throw new Error('a revocable token is not active on B');
+    let answeredAt = Infinity;
+    let refusedAt = Infinity;
+    let accepted = 0;
+    const hammer = async () => {
+      for (let deadline = Date.now() + 3000; Date.now() < deadline; ) {
+        const started = performance.now();
+        const active = await introspectOnB(secret);
+        if (started < answeredAt) continue;
+        if (active) accepted += 1;
+        else {
+          refusedAt = Math.min(refusedAt, started);
+          return;
+        }
+      }
+    };
+    const loops = Array.from({ length: 4 }, hammer);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await fetch(`${a}/oauth/revoke`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `token=${secret}` });
+    answeredAt = performance.now();
+    await Promise.all(loops);
+    if (refusedAt === Infinity) throw new Error('B still accepted a revoked token after 3 s');
+    delays.push(refusedAt - answeredAt);
+    acceptedAfter.push(accepted);
+  }
+  const ms = (value: number) => value.toFixed(0);
+  return (
+    `${secrets.length} revocations on A while B was loaded: B refused after p50 ${ms(quantile(delays, 0.5))} ms, p99 ${ms(quantile(delays, 0.99))} ms, max ${ms(Math.max(...delays))} ms; ` +
+    `answers still active after A answered: ${acceptedAfter.reduce((sum, n) => sum + n, 0)} in all, at most ${Math.max(...acceptedAfter)} in one trial\n`
+  );
+}
+
 async function main(): Promise<void> {
   const scratch = await createScratchMysqlDatabase(SERVER_URL, 'bench');
   const children: ChildProcess[] = [];
   try {
     process.stdout.write(`seeding ${TOKENS} tokens…\n`);
-    const { caller, subject } = await seed(scratch.url);
+    const { caller, subject, hot, cold, revocable } = await seed(scratch.url);
     const profile = process.env.BENCH_PROFILE_DIR ? [`--cpu-prof`, `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
-    const tessera = await start('node', [...profile, 'dist/src/main.js'], {
-      NODE_ENV: 'production', PORT: '4801', DATABASE_URL: scratch.url, TESSERA_TOKEN_PEPPER: PEPPER,
-      TESSERA_ADMIN_PASSWORD: randomBytes(16).toString('hex'),
-    }, 'Tessera listening');
+    const tesseraEnv = { NODE_ENV: 'production', DATABASE_URL: scratch.url, TESSERA_TOKEN_PEPPER: PEPPER, TESSERA_ADMIN_PASSWORD: randomBytes(16).toString('hex') };
+    const tessera = await start('node', [...profile, 'dist/src/main.js'], { ...tesseraEnv, PORT: '4801' }, 'Tessera listening');
+    children.push(tessera);
+    // A second instance on the same database: receives the revocations made on the first.
+    const second = await start('node', ['dist/src/main.js'], { ...tesseraEnv, PORT: '4804' }, 'Tessera listening');
+    children.push(second);
+    // Today's path for comparison: the same server with the cache off.
+    const uncached = await start('node', ['dist/src/main.js'], { ...tesseraEnv, PORT: '4805', TESSERA_TOKEN_CACHE_ENTRIES: '0' }, 'Tessera listening');
+    children.push(uncached);
     const floor = await start('node', ['-r', 'ts-node/register/transpile-only', 'bench/floor-server.ts'], { PORT: '4802', DATABASE_URL: scratch.url, PEPPER }, 'ready');
-    children.push(tessera, floor);
+    children.push(floor);
+    const apollo = await start('node', ['-r', 'ts-node/register/transpile-only', 'bench/apollo-server.ts'], { PORT: '4803', DATABASE_URL: scratch.url, PEPPER }, 'ready');
+    children.push(apollo);
 
     const form = { 'content-type': 'application/x-www-form-urlencoded' };
+    const introspection = (port: number): autocannon.Options => ({ url: `http://127.0.0.1:${port}/oauth/introspect`, method: 'POST', headers: { ...form, authorization: `Bearer ${caller}` } });
+    const viewer = (port: number): autocannon.Options => ({
+      url: `http://127.0.0.1:${port}/graphql`, method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${subject}` },
+      body: JSON.stringify({ query: '{ viewer { authMethod scopes principal { ... on User { id email } } } }' }),
+    });
+    const tokenForm = (secret: string) => `token=${secret}`;
     const scenarios: Array<[string, number, autocannon.Options]> = [
       ['floor: prepared point select', floor.pid!, { url: 'http://127.0.0.1:4802/', method: 'POST', headers: form, body: `token=${subject}` }],
-      ['Tessera: POST /oauth/introspect', tessera.pid!, { url: 'http://127.0.0.1:4801/oauth/introspect', method: 'POST', headers: { ...form, authorization: `Bearer ${caller}` }, body: `token=${subject}` }],
-      ['Tessera: GraphQL { viewer }', tessera.pid!, {
-        url: 'http://127.0.0.1:4801/graphql', method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${subject}` },
-        body: JSON.stringify({ query: '{ viewer { authMethod scopes principal { ... on User { id email } } } }' }),
-      }],
+      [`Tessera: introspect, cache hot (${HOT} subjects)`, tessera.pid!, cycling(introspection(4801), tokenForm, hot)],
+      [`Tessera: introspect, cache cold (${COLD} subjects cycled)`, tessera.pid!, cycling(introspection(4801), tokenForm, cold)],
+      [`Tessera, cache off: introspect (${COLD} subjects cycled)`, uncached.pid!, cycling(introspection(4805), tokenForm, cold)],
+      ['bare Apollo Server: { viewer } (same lookup)', apollo.pid!, viewer(4803)],
+      ['Tessera: GraphQL { viewer }', tessera.pid!, viewer(4801)],
     ];
+    const loadBefore = loadavg().map((n) => n.toFixed(2)).join(' ');
     // Rounds interleave the scenarios so a noisy moment on this shared machine hits all of them.
     const rounds: Result[][] = [];
     for (let round = 0; round < ROUNDS; round += 1) {
@@ -122,7 +219,7 @@ async function main(): Promise<void> {
       rounds.push(results);
     }
     const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-    process.stdout.write(`\nmachine: ${cpus().length} × ${cpus()[0].model}, ${Math.round(totalmem() / 2 ** 30)} GiB; node ${process.version}; ${TOKENS} tokens; ${CONNECTIONS} connections, ${DURATION} s per scenario, ${ROUNDS} rounds\n\n`);
+    process.stdout.write(`\nmachine: ${cpus().length} × ${cpus()[0].model}, ${Math.round(totalmem() / 2 ** 30)} GiB; node ${process.version}; load average before: ${loadBefore}; ${TOKENS} tokens; ${CONNECTIONS} connections, ${DURATION} s per scenario, ${ROUNDS} rounds\n\n`);
     process.stdout.write('| round | scenario | req/s | p50 ms | p99 ms | server CPU µs/req | server peak RSS MB | errors | throughput ÷ floor | p99 ÷ floor |\n|---|---|---|---|---|---|---|---|---|---|\n');
     rounds.forEach((results, round) => {
       for (const r of results) {
@@ -136,6 +233,7 @@ async function main(): Promise<void> {
       const p99Ratio = median(rounds.map((results) => results[i].p99 / results[0].p99));
       process.stdout.write(`| ${name} | ${of((r) => r.rps)} | ${of((r) => r.p99)} | ${of((r) => r.cpuUsPerRequest)} | ${ratio.toFixed(2)} | ${p99Ratio.toFixed(2)} |\n`);
     });
+    process.stdout.write(`\n${await measureRevocation('http://127.0.0.1:4801', 'http://127.0.0.1:4804', caller, revocable)}`);
   } finally {
     for (const child of children) child.kill('SIGTERM');
     await new Promise((resolve) => setTimeout(resolve, 500));

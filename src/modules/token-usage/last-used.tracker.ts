@@ -29,6 +29,8 @@ export class LastUsedTracker {
     const previousAttempt = this.attempted.get(token.id);
     if (previousAttempt !== undefined && now - previousAttempt < LAST_USED_INTERVAL_MS) return;
     this.forgetOldAttempts(now);
+    // Re-inserted at the end, so the map stays in attempt order.
+    this.attempted.delete(token.id);
     this.attempted.set(token.id, now);
     const write = this.db
       .createQueryBuilder()
@@ -46,8 +48,11 @@ export class LastUsedTracker {
     await Promise.all([...this.inFlight]);
   }
 
+  /** Oldest first, up to the first recent one: each attempt is looked at about once (a full scan per use cost O(tokens) under a stream of first uses). */
   private forgetOldAttempts(now: number): void {
-    if (this.attempted.size < 10_000) return;
-    for (const [id, at] of this.attempted) if (now - at >= LAST_USED_INTERVAL_MS) this.attempted.delete(id);
+    for (const [id, at] of this.attempted) {
+      if (now - at < LAST_USED_INTERVAL_MS) return;
+      this.attempted.delete(id);
+    }
   }
 }
