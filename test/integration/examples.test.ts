@@ -673,6 +673,31 @@ describe('docs/examples run against the server', () => {
     });
   });
 
+  describe('issue 13: zero-downtime rotation', () => {
+    it('an overlap keeps the old secret working (ROTATING, listed with its end); a personal token rotates itself', async () => {
+      const F = 'token-rotation-overlap';
+      const owner = await createUser(server, admin, 'overlap-owner');
+      const { organizationId, groupId } = await createHierarchy(server, owner.token);
+      const policy = (await runOk(F, 'SetRotationOverlapPolicy', { organizationId, maxRotationOverlapSeconds: 3600, maxLifetimeDays: null, requireExpiry: false }, owner.token)).setTokenPolicy.tokenPolicy;
+      expect(policy).toEqual({ id: organizationId, maxRotationOverlapSeconds: 3600 });
+      const old = ok(await server.gql('mutation($input: CreateAccessTokenInput!) { createAccessToken(input: $input) { secret accessToken { id } } }', { input: { groupId, name: 'deploy', role: 'MEMBER', scopes: ['api'], password: USER_PASSWORD } }, owner.token)).createAccessToken;
+      const rotated = (await runOk(F, 'RotateWithOverlap', { id: old.accessToken.id, overlapSeconds: 600, password: USER_PASSWORD }, owner.token)).rotateAccessToken;
+      expect(rotated.accessToken).toMatchObject({ status: 'ACTIVE', previousToken: { id: old.accessToken.id, status: 'ROTATING' } });
+      expectSameInstant(rotated.accessToken.previousToken.rotationEndsAt, new Date(Date.now() + 600_000).toISOString());
+      expect(ok(await server.gql(VIEWER, {}, old.secret)).viewer.principal.__typename).toBe('TechnicalUser');
+      expect(ok(await server.gql(VIEWER, {}, rotated.secret)).viewer.principal.__typename).toBe('TechnicalUser');
+      const rotating = (await runOk(F, 'RotatingGroupTokens', { groupId, first: 20 }, owner.token)).group.accessTokens;
+      expect(rotating).toMatchObject({ totalCount: 1, edges: [{ node: { id: old.accessToken.id, name: 'deploy', status: 'ROTATING' } }] });
+
+      const bot = ok(await server.gql('mutation($input: CreateAccessTokenInput!) { createAccessToken(input: $input) { secret accessToken { id expiresAt } } }', { input: { name: 'renovate', scopes: ['api'], expiresAt: inDays(10), password: USER_PASSWORD } }, owner.token)).createAccessToken;
+      const renewed = (await runOk(F, 'RotateSelf', { id: bot.accessToken.id }, bot.secret)).rotateAccessToken;
+      expect(renewed.secret).toMatch(secretPattern('tspat'));
+      expect(renewed.accessToken).toMatchObject({ level: 'PERSONAL', scopes: ['api'] });
+      expect(new Date(renewed.accessToken.expiresAt).getTime()).toBeLessThanOrEqual(new Date(bot.accessToken.expiresAt).getTime());
+      expect(codeOf(await server.gql(VIEWER, {}, bot.secret))).toBe('UNAUTHENTICATED');
+    });
+  });
+
   it('ran every operation of every example file', () => {
     const all = examples.flatMap((example) => example.operations.map((operation) => `${example.name}#${operation}`));
     expect(all.filter((operation) => !ran.has(operation))).toEqual([]);
