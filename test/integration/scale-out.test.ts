@@ -1,3 +1,5 @@
+import { AccessTokenEntity } from '../../src/modules/access-token/access-token.entity';
+import { recordTokenRevocations } from '../../src/modules/access-token/token-revocations';
 import { RunningServer, startServer } from '../../src/server';
 import { ADMIN_EMAIL, TestServer, startTestServer, testDatabase } from '../support/test-server';
 import { codeOf, loginAsAdmin, ok } from '../support/fixtures';
@@ -42,6 +44,32 @@ describe('several instances on one database', () => {
     expect(refusedAfterMs).toBeLessThan(500);
     expect((await viewerOnSecond()).status).toBe(401);
     process.stdout.write(`revocation seen on the other instance after ${refusedAfterMs} ms (${acceptedAfter} requests accepted meanwhile)\n`);
+  });
+
+  // MySQL hands out an event id when the row is inserted, not when it commits: a later id can commit first.
+  (testDatabase() === 'mysql' ? it : it.skip)('applies a revocation whose event id committed after a later one', async () => {
+    const admin = await loginAsAdmin(first);
+    const slow = await issueToken(first, admin, { scopes: ['api'], password: 'admin-password-for-tests' });
+    const quick = await issueToken(first, admin, { scopes: ['api'], password: 'admin-password-for-tests' });
+    const statusOnSecond = async (secret: string) => (await fetch(`${second.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` }, body: '{"query":"{ viewer { authMethod } }"}' })).status;
+    expect(await statusOnSecond(slow.secret)).toBe(200);
+    expect(await statusOnSecond(quick.secret)).toBe(200);
+    const open = first.db.createQueryRunner();
+    await open.startTransaction();
+    await open.manager.update(AccessTokenEntity, { id: slow.id }, { revokedAt: new Date() });
+    await recordTokenRevocations(open.manager, { tokenIds: [slow.id] });
+    ok(await first.gql('mutation($id: ID!) { revokeAccessToken(input: { id: $id }) { accessToken { id } } }', { id: quick.id }, admin));
+    const until = async (secret: string) => {
+      const from = Date.now();
+      while ((await statusOnSecond(secret)) === 200) expect(Date.now() - from).toBeLessThan(2000);
+      return Date.now() - from;
+    };
+    expect(await until(quick.secret)).toBeLessThan(500);
+    expect(await statusOnSecond(slow.secret)).toBe(200);
+    await open.commitTransaction();
+    await open.release();
+    // Well inside the 5 s an entry lives: the skipped id was looked for again.
+    expect(await until(slow.secret)).toBeLessThan(500);
   });
 
   it(testDatabase() === 'mysql' ? 'shares sign-in failure counts: the other instance refuses after at most one more failure' : 'counts sign-in failures per instance on SQLite (one instance is the supported setup)', async () => {
