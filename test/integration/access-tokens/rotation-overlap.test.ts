@@ -113,6 +113,28 @@ describe('rotation with an overlap', () => {
     expect(await bearerStatus(server, next.secret)).toBe(200);
   });
 
+  it('ends the overlap at once when the old secret is reported leaked; the successor keeps working', async () => {
+    const old = await createToken(server, owner.token, 'GROUP', hierarchy, { role: 'VIEWER' });
+    const next = await rotate(old.id, { overlapSeconds: POLICY_MAX });
+    expect(await bearerStatus(server, old.secret)).toBe(200);
+    const reported = await fetch(`${server.url}/tokens/leaked`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ secrets: [old.secret] }) });
+    expect(reported.status).toBe(202);
+    expect(await bearerStatus(server, old.secret)).toBe(401);
+    expect(await rotationOf(old.id)).toEqual(expect.objectContaining({ status: 'LEAKED', revocationReason: 'leaked' }));
+    expect(await bearerStatus(server, next.secret)).toBe(200);
+  });
+
+  it("ends the overlap when the owner's account ends (revoked for good, not left ROTATING)", async () => {
+    const admin = await loginAsAdmin(server);
+    const person = await createUser(server, admin, 'leaver');
+    const old = await createToken(server, person.token, 'PERSONAL', hierarchy, { name: 'cli' });
+    await rotate(old.id, { overlapSeconds: 2 }, person.token);
+    ok(await server.gql(TOKEN_OPS.deactivateUser, { input: { id: person.id } }, admin));
+    const after = ok(await server.gql(ROTATION, { id: old.id }, admin)).accessToken;
+    expect(after).toEqual(expect.objectContaining({ status: 'REVOKED', revocationReason: 'owner deactivated' }));
+    expect(new Date(after.revokedAt).getTime()).toBeLessThanOrEqual(Date.now());
+  });
+
   it('refuses a caller of another organization', async () => {
     const stranger = await createUser(server, await loginAsAdmin(server), 'stranger');
     await createHierarchy(server, stranger.token);
