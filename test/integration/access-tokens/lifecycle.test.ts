@@ -8,7 +8,7 @@ const CREATE = `mutation($input: CreateAccessTokenInput!) {
   createAccessToken(input: $input) { secret accessToken { id level kind name role scopes status hint expiresAt owner { __typename ... on TechnicalUser { id } ... on User { id } } resource { __typename } } }
 }`;
 const ROTATE = 'mutation($id: ID!, $password: String) { rotateAccessToken(input: { id: $id, password: $password }) { secret accessToken { id status previousToken { id status } } } }';
-const REVOKE = 'mutation($id: ID!) { revokeAccessToken(input: { id: $id, reason: "leaked" }) { accessToken { id status revocationReason } } }';
+const REVOKE = 'mutation($id: ID!) { revokeAccessToken(input: { id: $id, reason: "laptop lost" }) { accessToken { id status revocationReason } } }';
 const RESTORE = 'mutation($id: ID!) { restoreAccessToken(input: { id: $id }) { accessToken { id status } } }';
 const DELETE = 'mutation($id: ID!) { deleteAccessToken(input: { id: $id }) { deletedId } }';
 const VIEWER = '{ viewer { authMethod scopes principal { __typename } } }';
@@ -80,7 +80,7 @@ describe('access token lifecycle', () => {
     const created = ok(await server.gql(CREATE, { input: { name: 'ci', scopes: ['api'], groupId: resources.groupId, role: 'MEMBER', password: USER_PASSWORD } }, owner.token)).createAccessToken;
     const id = created.accessToken.id;
 
-    expect(ok(await server.gql(REVOKE, { id }, owner.token)).revokeAccessToken.accessToken).toEqual({ id, status: 'REVOKED', revocationReason: 'leaked' });
+    expect(ok(await server.gql(REVOKE, { id }, owner.token)).revokeAccessToken.accessToken).toEqual({ id, status: 'REVOKED', revocationReason: 'laptop lost' });
     expect((await server.gql(VIEWER, {}, created.secret)).status).toBe(401);
     expect(ok(await server.gql(REVOKE, { id }, owner.token)).revokeAccessToken.accessToken.status).toBe('REVOKED');
 
