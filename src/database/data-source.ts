@@ -1,6 +1,7 @@
 import { DataSource, Logger, LoggerOptions, Migration } from 'typeorm';
 import { isMysqlUrl } from '../core/config/config';
 import { typeormLogger } from '../core/logging/typeorm-logger';
+import { TokenRevocationRecorder } from '../modules/access-token/token-revocations';
 import { ENTITIES } from './entities';
 import { MYSQL_MIGRATIONS } from './migrations/mysql';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite';
@@ -22,6 +23,8 @@ const guards = new WeakMap<DataSource, StallGuard>();
 export function createDataSource(databaseUrl: string, options: DataSourceOptions = {}): DataSource {
   const common = {
     entities: ENTITIES,
+    // Every process that changes tokens (servers, the CLI) records the change for the servers' caches.
+    subscribers: [TokenRevocationRecorder],
     migrationsTableName: 'migrations',
     synchronize: false,
     logger: options.logger ?? typeormLogger,

@@ -1,4 +1,4 @@
-import { DataSource, EntityManager, EntitySubscriberInterface, InsertEvent, LessThan, QueryRunner, TransactionCommitEvent, TransactionRollbackEvent, UpdateEvent } from 'typeorm';
+import { DataSource, EntityManager, EntitySubscriberInterface, EventSubscriber, InsertEvent, LessThan, QueryRunner, TransactionCommitEvent, TransactionRollbackEvent, UpdateEvent } from 'typeorm';
 import { logger } from '../../core/logging/logger';
 import { UserEntity } from '../user/user.entity';
 import { AccessTokenEntity } from './access-token.entity';
@@ -20,7 +20,7 @@ export const trustWindowMs = (pollMs: number): number => Math.max(4 * pollMs, 10
 /**
  * Declares, inside the transaction that changes them, that the cached rows of these tokens (or of
  * every token of these owners) no longer hold. Saving an AccessTokenEntity or UserEntity records
- * this by itself (TokenRevocationFeed.afterUpdate); a write by criteria (`tx.update`, `tx.delete`
+ * this by itself (TokenRevocationRecorder); a write by criteria (`tx.update`, `tx.delete`
  * on tokens) names the tokens it changed here. This instance drops the entries as the transaction
  * commits, before the mutation answers; the others read the event from the table within a poll
  * interval (TokenRevocationFeed).
@@ -61,9 +61,26 @@ const subjectsOf = (events: Array<Pick<TokenRevocationEventEntity, 'subjectType'
 });
 
 /**
+ * Records an event for every AccessTokenEntity or UserEntity saved as an entity (revoke, restore,
+ * rotate, edit, deactivation, any account edit…), in the transaction that saves it. Registered on
+ * every DataSource (src/database/data-source.ts), so the CLI and scripts record events too, not
+ * only servers.
+ */
+// TypeORM instantiates only decorated classes from the `subscribers` option.
+@EventSubscriber()
+export class TokenRevocationRecorder implements EntitySubscriberInterface {
+  async afterUpdate(event: UpdateEvent<unknown>): Promise<void> {
+    const id = (event.entity as { id?: string } | undefined)?.id ?? (event.databaseEntity as { id?: string } | undefined)?.id;
+    if (!id) return;
+    if (event.metadata.target === AccessTokenEntity) await recordTokenRevocations(event.manager, { tokenIds: [id] });
+    else if (event.metadata.target === UserEntity) await recordTokenRevocations(event.manager, { ownerIds: [id] });
+  }
+}
+
+/**
  * Keeps one instance's VerifiedTokenCache in step with revocations. Same instance: as a TypeORM
- * subscriber it records an event for every saved token or account, collects the events a
- * transaction writes and applies them when it commits (a rollback drops them). Other instances:
+ * subscriber it collects the events a transaction writes and applies them when it commits (a
+ * rollback drops them). Other instances:
  * every poll reads the events after the last one applied, by increasing id. MySQL may commit a lower id after a higher one, so an id skipped in the
  * sequence is looked for again until the cache TTL has passed (the entries it could concern have
  * expired by then, as they have if every poll fails).
@@ -80,14 +97,6 @@ export class TokenRevocationFeed implements EntitySubscriberInterface {
     private readonly cache: VerifiedTokenCache,
     private readonly options: { pollMs: number; gapWaitMs: number },
   ) {}
-
-  /** A token or an account saved as an entity (revoke, restore, rotate, deactivate, edit…) is recorded here, in its transaction. */
-  async afterUpdate(event: UpdateEvent<unknown>): Promise<void> {
-    const id = (event.entity as { id?: string } | undefined)?.id ?? (event.databaseEntity as { id?: string } | undefined)?.id;
-    if (!id) return;
-    if (event.metadata.target === AccessTokenEntity) await recordTokenRevocations(event.manager, { tokenIds: [id] });
-    else if (event.metadata.target === UserEntity) await recordTokenRevocations(event.manager, { ownerIds: [id] });
-  }
 
   afterInsert(event: InsertEvent<unknown>): void {
     if (event.metadata.target !== TokenRevocationEventEntity) return;

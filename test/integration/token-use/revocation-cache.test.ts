@@ -1,3 +1,5 @@
+import { createDataSource } from '../../../src/database/data-source';
+import { AccessTokenEntity } from '../../../src/modules/access-token/access-token.entity';
 import { TestServer, startTestServer } from '../../support/test-server';
 import { USER_PASSWORD, createHierarchy, createUser, loginAsAdmin, ok } from '../../support/fixtures';
 import { CREATE_CLIENT, postForm } from '../../support/oauth-helpers';
@@ -102,6 +104,25 @@ describe('verified-token cache: a change is seen at the next use on the same ins
     await warm(token.secret);
     await mutate('mutation($input: DeleteGroupInput!) { deleteGroup(input: $input) { deletedId } }', { input: { id: hierarchy.groupId } });
     expect(await status(token.secret)).toBe(401);
+  });
+
+  it('a token saved by another process on the same database (the CLI, a script) is refused within the poll interval', async () => {
+    const token = await issueToken(server, user.token, { scopes: ['api'] });
+    await warm(token.secret);
+    const other = createDataSource(server.databaseUrl);
+    await other.initialize();
+    try {
+      await other.transaction(async (tx) => {
+        const row = await tx.findOneOrFail(AccessTokenEntity, { where: { id: token.id } });
+        row.revokedAt = new Date();
+        await tx.save(row);
+      });
+    } finally {
+      await other.destroy();
+    }
+    const from = Date.now();
+    while ((await status(token.secret)) === 200) expect(Date.now() - from).toBeLessThan(2000);
+    expect(Date.now() - from).toBeLessThan(500);
   });
 
   describe('CLIENT tokens', () => {
