@@ -58,10 +58,10 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     await bootstrapAdmin(db, config, options.print ?? ((line) => process.stdout.write(`${line}\n`)));
     const services = createServices(db, config, peppers);
     services.usageRecorder.start();
+    const stopRevocationFeed = services.tokenRevocations.start(db);
     // What the server does on its own (no caller): audited as the system.
     const systemContext = () => contextOfSystem(db, config, services);
     // The grace sweep bounds how long sealed refresh pairs stay at rest; replays after the window are refused regardless.
-    const stopRevocationFeed = services.tokenRevocations.start(db);
     const stopGraceSweep = runEvery('refresh grace sweep', GRACE_SWEEP_INTERVAL_MS, () => services.refreshTokens.grace.wipeExpired(db.manager));
     const stopValiditySweep = runEvery('validity sweep', config.validitySweepMs, () => services.users.endLapsedValidity(systemContext()), { immediately: true });
     const stopWebhookDelivery = runEvery('webhook delivery', config.webhooks.pollMs, () => services.webhookDeliveries.deliverDue(db));

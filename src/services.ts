@@ -57,13 +57,13 @@ export function createServices(db: DataSource, config: AppConfig, peppers: Peppe
   const refreshTokens = new RefreshTokenService(peppers, audit, accessTokenIssuer, new RefreshGrace(peppers, config.refreshReuseGraceSeconds));
   accessTokenCreation.registerKind(AccessTokenKind.CLIENT, refreshTokens);
   const lastUsed = new LastUsedTracker(db);
-  const tokenCache = new VerifiedTokenCache({ maxEntries: config.tokenCache.maxEntries, ttlMs: config.tokenCache.ttlMs });
   // Token events become webhook deliveries in the transaction of the change (the outbox).
   const tokenEvents = new TokenEvents();
   const webhookOutbox = new WebhookOutbox();
   const webhookSecrets = new WebhookSecrets(peppers.peppers.map((pepper) => pepper.secret));
   tokenEvents.subscribe((tx, event) => webhookOutbox.write(tx, event));
   const webhooks = new WebhookService(audit, webhookSecrets, webhookOutbox, config.webhooks.allowPrivate);
+  const tokenCache = new VerifiedTokenCache({ maxEntries: config.tokenCache.maxEntries, ttlMs: config.tokenCache.ttlMs });
   const usageRecorder = new UsageRecorder(db, {
     maxBuffered: config.usageBufferMax,
     flushIntervalMs: config.usageFlushIntervalMs,
