@@ -62,6 +62,11 @@ export async function startTestServer(options: { env?: Record<string, string>; s
     TESSERA_LOGIN_MAX_ATTEMPTS_PER_ADDRESS: '1000',
     // Warnings and errors show in test output; access lines would drown them.
     TESSERA_LOG_LEVEL: 'warn',
+    // Scheduled background work runs only where a test asks for it (tests that count statements must not race it).
+    TESSERA_VALIDITY_SWEEP_SECONDS: '3600',
+    TESSERA_STALE_SWEEP_SECONDS: '86400',
+    TESSERA_WEBHOOK_POLL_MS: '600000',
+    TESSERA_WEBHOOK_EXPIRY_SCAN_SECONDS: '86400',
     ...options.env,
   });
   const server = await startServer(config, { sqlLogger: options.sqlLogger, print: () => undefined });

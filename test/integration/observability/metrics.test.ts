@@ -110,10 +110,13 @@ describe('GET /metrics (prom-client)', () => {
     for (const runner of held) await runner.release();
     await connected;
     await waiting.release();
-    const [inUseAfter, idleAfter, queuedAfter] = await pool();
-    expect(inUseAfter).toBe(0);
-    expect(idleAfter).toBe(size);
-    expect(queuedAfter).toBe(0);
+    // The server's own background work (revocation polls every 50 ms) may hold a connection for a moment.
+    let after = await pool();
+    for (let tries = 0; tries < 20 && after[0] !== 0; tries += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      after = await pool();
+    }
+    expect(after).toEqual([0, size, 0]);
   });
 });
 
