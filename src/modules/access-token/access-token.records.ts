@@ -34,6 +34,10 @@ export const FINAL_REVOCATION_REASONS: readonly string[] = [REVOKED_BY_OWNER_DEA
 /** Whether a token revoked for this reason stays revoked for good. */
 export const isFinalRevocation = (reason: string | null): boolean => reason !== null && (FINAL_REVOCATION_REASONS.includes(reason) || UNUSED_REASON.test(reason));
 
+/** The person who holds a token, whose audit trail shows what the system did to it: the owner of a personal token, the creator of a resource token. */
+export const holderOf = (token: Pick<AccessTokenEntity, 'level' | 'ownerId' | 'createdById'>): string | null =>
+  token.level === AccessTokenLevel.PERSONAL ? token.ownerId : token.createdById;
+
 /** The token, row-locked until the transaction ends, so concurrent revokes and rotations of it take turns. */
 export async function lockAccessToken(tx: EntityManager, id: string): Promise<AccessTokenEntity> {
   const token = await forUpdate(tx.createQueryBuilder(AccessTokenEntity, 'token')).where('token.id = :id', { id }).getOne();

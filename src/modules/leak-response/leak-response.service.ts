@@ -4,9 +4,10 @@ import { RequestContext } from '../../core/context/request-context';
 import { forUpdate } from '../../core/database/transaction';
 import { PepperRing } from '../../core/secrets/pepper';
 import { SECRET_PREFIXES, SecretPrefix, hashSecret, parseSecret } from '../../core/secrets/secret-format';
-import { AccessTokenEntity, AccessTokenKind, AccessTokenLevel } from '../access-token/access-token.entity';
+import { AccessTokenEntity, AccessTokenKind } from '../access-token/access-token.entity';
 import { TokenEventType } from '../access-token/access-token.events';
 import { ACCESS_TOKEN_PREFIXES } from '../access-token/access-token.issuer';
+import { holderOf } from '../access-token/access-token.records';
 import { REVOKED_AS_LEAKED } from '../access-token/access-token.status';
 import { RevokeAccessTokenService } from '../access-token/services/revoke-access-token.service';
 import { OAuthClientEntity } from '../oauth-client/oauth-client.entity';
@@ -75,8 +76,7 @@ export class LeakResponseService {
         targetType: 'AccessToken',
         targetId: token.id,
         organizationId: token.organizationId,
-        // The person who holds it: the owner of a personal token, the creator of a resource token.
-        subjectUserId: token.level === AccessTokenLevel.PERSONAL ? token.ownerId : token.createdById,
+        subjectUserId: holderOf(token),
         detail: { hint: token.hint, level: token.level, kind: token.kind, ...(token.kind === AccessTokenKind.CLIENT ? { revokedAccessTokens: revokedWithIt } : {}) },
       });
       await ctx.services.tokenEvents.publish(tx, { type: TokenEventType.LEAKED, tokenIds: [token.id] });

@@ -5,7 +5,7 @@ import { forUpdate } from '../../core/database/transaction';
 import { ConnectionArgs, paginate } from '../../core/pagination/connection';
 import { AccessTokenEntity, AccessTokenLevel } from '../access-token/access-token.entity';
 import { TokenEventType } from '../access-token/access-token.events';
-import { revokedAsUnused } from '../access-token/access-token.records';
+import { holderOf, revokedAsUnused } from '../access-token/access-token.records';
 import { TokenPolicyEntity } from './token-policy.entity';
 
 const DAY_MS = 86_400_000;
@@ -81,8 +81,7 @@ export class StaleTokenService {
         targetType: 'AccessToken',
         targetId: token.id,
         organizationId: token.organizationId,
-        // Shown in the trail of the person who holds it: the owner of a personal token, the creator of a resource token.
-        subjectUserId: token.level === AccessTokenLevel.PERSONAL ? token.ownerId : token.createdById,
+        subjectUserId: holderOf(token),
         detail: { reason, unusedForDays: days, lastUsedAt: token.lastUsedAt?.toISOString() ?? null },
       });
       await ctx.services.tokenEvents.publish(tx, { type: TokenEventType.REVOKED_AS_STALE, tokenIds: [token.id], detail: { unusedForDays: days } });
