@@ -33,6 +33,10 @@ interface Mysql2Connection {
  *   it from the pool, whose next request opens a new connection (recovery needs no restart).
  *
  * `unbounded` lifts the statement bound while migrations run (an ALTER of a big table may take longer).
+ *
+ * A bound that expires while the event loop was busy (a long synchronous stretch delays timers and
+ * socket reads alike) is checked again in a setImmediate, which runs after pending I/O has been read: an answer
+ * already in the socket's buffer is not a stalled database.
  */
 export class StallGuard {
   private suspended = false;
@@ -63,10 +67,15 @@ export class StallGuard {
     const getConnection = pool.getConnection.bind(pool);
     pool.getConnection = (callback) => {
       let settled = false;
-      const timer = setTimeout(() => {
-        settled = true;
-        callback(new DatabaseUnavailableError(`No database connection within ${queryTimeoutMs} ms`) as NodeJS.ErrnoException, undefined as unknown as PoolConnection);
-      }, queryTimeoutMs);
+      const timer = setTimeout(
+        () =>
+          setImmediate(() => {
+            if (settled) return;
+            settled = true;
+            callback(new DatabaseUnavailableError(`No database connection within ${queryTimeoutMs} ms`) as NodeJS.ErrnoException, undefined as unknown as PoolConnection);
+          }),
+        queryTimeoutMs,
+      );
       getConnection((error, connection) => {
         if (settled) {
           connection?.release();
@@ -87,12 +96,20 @@ export class StallGuard {
     const addCommand = connection.addCommand;
     connection.addCommand = (command) => {
       if (!this.suspended) {
-        const timer = setTimeout(() => {
-          if (!connection.stream.destroyed) connection.stream.destroy(new DatabaseUnavailableError(`No answer from the database within ${queryTimeoutMs} ms`));
-        }, queryTimeoutMs);
+        let ended = false;
+        const timer = setTimeout(
+          () =>
+            setImmediate(() => {
+              if (!ended && !connection.stream.destroyed) connection.stream.destroy(new DatabaseUnavailableError(`No answer from the database within ${queryTimeoutMs} ms`));
+            }),
+          queryTimeoutMs,
+        );
         // A command that fails with its connection never ends; its timer then finds the socket destroyed.
         timer.unref();
-        command.once('end', () => clearTimeout(timer));
+        command.once('end', () => {
+          ended = true;
+          clearTimeout(timer);
+        });
       }
       return addCommand.call(connection, command);
     };

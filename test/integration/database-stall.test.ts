@@ -4,10 +4,11 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
+import { createDataSource } from '../../src/database/data-source';
 import { trustWindowMs } from '../../src/modules/access-token/token-revocations';
 import { createUser, loginAsAdmin, ok } from '../support/fixtures';
 import { createClientToken, createOAuthClient, createPersonalToken, postForm, refresh } from '../support/oauth-helpers';
-import { TestServer, startTestServer, testDatabase } from '../support/test-server';
+import { TestServer, createTestDatabase, startTestServer, testDatabase } from '../support/test-server';
 
 // A database that stops answering (frozen, not down: SIGSTOP keeps its sockets open) on a MariaDB
 // server of this test's own, never the shared one. Limits are small so the test is quick; the
@@ -206,4 +207,31 @@ describeStall('a database that stops answering (SIGSTOP) and comes back (SIGCONT
         `first success ${recovered} ms after SIGCONT\n`,
     );
   }, 120_000);
+});
+
+const describeMysql = testDatabase() === 'mysql' ? describe : describe.skip;
+
+describeMysql('a busy event loop is not a stalled database', () => {
+  // A synchronous stretch longer than the bound delays the guard's timers and the socket reads alike;
+  // the answers already in the socket must win (on a loaded machine this failed healthy statements).
+  const busyFor = (ms: number) => {
+    for (const until = Date.now() + ms; Date.now() < until; );
+  };
+
+  it('answers statements and connection waits that the database answered while the loop was blocked past the bound', async () => {
+    const scratch = await createTestDatabase('busy_loop');
+    const db = createDataSource(scratch.databaseUrl, { limits: { poolSize: 1, connectTimeoutMs: 1000, queryTimeoutMs: 200, queueLimit: 10 } });
+    await db.initialize();
+    try {
+      // One connection: the second statement waits for it, under the same bound.
+      const statements = [db.query('SELECT 1 AS one'), db.query('SELECT 2 AS two')];
+      busyFor(600);
+      await expect(Promise.all(statements)).resolves.toEqual([[{ one: 1 }], [{ two: 2 }]]);
+      // …while a statement still unanswered after the bound fails as before.
+      await expect(db.query('SELECT SLEEP(1)')).rejects.toThrow('No answer from the database within 200 ms');
+    } finally {
+      await db.destroy();
+      await scratch.cleanup();
+    }
+  });
 });

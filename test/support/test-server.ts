@@ -67,6 +67,10 @@ export async function startTestServer(options: { env?: Record<string, string>; s
     TESSERA_STALE_SWEEP_SECONDS: '86400',
     TESSERA_WEBHOOK_POLL_MS: '600000',
     TESSERA_WEBHOOK_EXPIRY_SCAN_SECONDS: '86400',
+    // The production bounds (5 s) are for a service; on a loaded CI machine a healthy MariaDB may be
+    // slower than that. Tests about stalls set their own bounds.
+    TESSERA_DB_QUERY_TIMEOUT_MS: '30000',
+    TESSERA_DB_CONNECT_TIMEOUT_MS: '30000',
     ...options.env,
   });
   const server = await startServer(config, { sqlLogger: options.sqlLogger, print: () => undefined });

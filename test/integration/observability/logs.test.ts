@@ -38,7 +38,8 @@ describe('logs', () => {
   };
 
   beforeAll(async () => {
-    server = await startTestServer({ label: 'logs', env: { TESSERA_LOG_LEVEL: 'trace' } });
+    // Started at the test server's level, so its startup lines do not reach the test output.
+    server = await startTestServer({ label: 'logs' });
     configureLogging({ level: 'trace', format: 'json' }, { write: (line: string) => void output.push(line) });
 
     const adminSession = remember(await login(server, 'admin@example.test', ADMIN_PASSWORD));
