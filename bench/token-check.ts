@@ -17,7 +17,8 @@ import { SECRET_PREFIXES, generateSecret, hashSecret, secretHint } from '../src/
  * doing the same lookup, each loaded by autocannon on 127.0.0.1. Prints requests/s, p50/p99
  * latency, server CPU per request, RSS and the ratio to the floor; then how long a revocation on
  * one Tessera instance takes to be refused by a second one on the same database.
- * Usage: `npm run bench` (BENCH_MYSQL_URL, default mariadb://root@127.0.0.1:3306).
+ * Usage: `npm run bench` (BENCH_MYSQL_URL, default mariadb://root@127.0.0.1:3306; BENCH_TOKENS, BENCH_SECONDS,
+ * BENCH_ROUNDS, BENCH_CONNECTIONS, BENCH_ONLY, BENCH_PROFILE_DIR).
  */
 const SERVER_URL = process.env.BENCH_MYSQL_URL ?? process.env.TEST_MYSQL_URL ?? 'mariadb://root@127.0.0.1:3306';
 const TOKENS = Number(process.env.BENCH_TOKENS ?? 100_000);
@@ -210,6 +211,9 @@ async function main(): Promise<void> {
       ['bare Apollo Server: { viewer } (same lookup)', apollo.pid!, viewer(4803)],
       ['Tessera: GraphQL { viewer }', tessera.pid!, viewer(4801)],
     ];
+    // BENCH_ONLY (a regular expression) keeps the matching scenarios, and the floor, e.g. for a profile of one path.
+    const only = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY, 'i') : null;
+    if (only) scenarios.splice(1, scenarios.length, ...scenarios.slice(1).filter(([name]) => only.test(name)));
     const loadBefore = loadavg().map((n) => n.toFixed(2)).join(' ');
     // Rounds interleave the scenarios so a noisy moment on this shared machine hits all of them.
     const rounds: Result[][] = [];
