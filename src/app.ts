@@ -7,8 +7,6 @@ import {
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import { expressMiddleware } from '@as-integrations/express5';
-import cors from 'cors';
 import express, { NextFunction, Request, Response } from 'express';
 import { IncomingMessage, RequestListener } from 'node:http';
 import { GraphQLError, GraphQLSchema } from 'graphql';
@@ -19,6 +17,7 @@ import { ErrorCode } from './core/errors/app-error';
 import { AppConfig } from './core/config/config';
 import { clientAddressOf } from './core/http/client-address';
 import { graphiqlExplorer } from './core/http/explorer';
+import { createGraphQLEndpoint } from './core/http/graphql-endpoint';
 import { RequestContext } from './core/context/request-context';
 import { createTransactionRunner } from './core/database/transaction';
 import { formatError } from './core/errors/format-error';
@@ -58,6 +57,8 @@ function routeOf(url: string | undefined): string {
   return ['/healthz', '/readyz', '/metrics'].includes(path) ? path.slice(1) : 'other';
 }
 
+const isGraphQLPath = (url: string | undefined): boolean => /^\/graphql\/?(\?|$)/.test(url ?? '');
+
 /** What the access line says of a GraphQL caller: ids only. */
 const callerNote = (caller: RequestContext['caller']): CallerNote =>
   !caller
@@ -67,14 +68,14 @@ const callerNote = (caller: RequestContext['caller']): CallerNote =>
       : { kind: 'access_token', userId: caller.user.id, tokenId: caller.accessTokenId ?? undefined };
 
 export interface TesseraApp {
-  /** The request listener for node:http: introspection on its lean path, everything else through Express. */
+  /** The request listener for node:http: GraphQL and the OAuth endpoints on lean paths, the rest through Express. */
   handler: RequestListener;
   apollo: ApolloServer<RequestContext>;
   /** This server's Prometheus registry; GET /metrics on the main port unless TESSERA_METRICS_PORT is set. */
   metrics: TesseraMetrics;
 }
 
-/** The HTTP surface on one port: /graphql, /healthz, /readyz and /metrics through Express, and /oauth/introspect, /oauth/token, /oauth/revoke and /tokens/leaked. */
+/** The HTTP surface on one port: /graphql, /oauth/introspect, /oauth/token, /oauth/revoke and /tokens/leaked on node:http, and /healthz, /readyz, /metrics and the explorer through Express. */
 export async function createApp(config: AppConfig, db: DataSource, schema: GraphQLSchema, services: Services): Promise<TesseraApp> {
   const documentCache = new DocumentCache(config.documentCache.maxEntries, config.documentCache.maxCharacters);
   const metrics = new TesseraMetrics({
@@ -156,38 +157,30 @@ export async function createApp(config: AppConfig, db: DataSource, schema: Graph
     else res.status(503).json({ status: 'unavailable' });
   });
 
-  if (config.explorer === 'graphiql') app.use(graphiqlExplorer());
-
-  // Without configured origins, browsers get same-origin only: no CORS middleware at all.
-  if (config.corsOrigins.length) app.use('/graphql', cors({ origin: config.corsOrigins.includes('*') ? true : config.corsOrigins }));
-  app.use(
-    '/graphql',
-    // Answers hold token data, and some hold a secret shown only once: no browser or proxy may keep them.
-    (_req: Request, res: Response, next: NextFunction) => {
-      res.setHeader('cache-control', 'no-store');
-      res.setHeader('pragma', 'no-cache');
-      next();
+  const graphql = createGraphQLEndpoint({
+    apollo,
+    corsOrigins: config.corsOrigins,
+    context: async (req): Promise<RequestContext> => {
+      const record = recordOf(req)!;
+      const { requestId, clientAddress: address } = record;
+      const ctx: RequestContext = {
+        requestId,
+        clientAddress: address,
+        caller: await authenticate(req, { requestId, clientAddress: address, caller: null, db }),
+        db,
+        config,
+        services,
+        loaders: createLoaders(db),
+        transaction,
+      };
+      shareRecord(ctx, record);
+      return ctx;
     },
-    express.json({ limit: '100kb' }),
-    expressMiddleware(apollo, {
-      context: async ({ req }): Promise<RequestContext> => {
-        const record = recordOf(req)!;
-        const { requestId, clientAddress: address } = record;
-        const ctx: RequestContext = {
-          requestId,
-          clientAddress: address,
-          caller: await authenticate(req, { requestId, clientAddress: address, caller: null, db }),
-          db,
-          config,
-          services,
-          loaders: createLoaders(db),
-          transaction,
-        };
-        shareRecord(ctx, record);
-        return ctx;
-      },
-    }),
-  );
+  });
+  // GraphiQL's page answers browsers at GET /graphql; every other GET /graphql falls through to the endpoint.
+  if (config.explorer === 'graphiql') app.use(graphiqlExplorer());
+  app.get('/graphql', graphql);
+
   app.use((error: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
     const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
     if (status === 500) logger.error({ requestId: res.locals.requestId, error: describeError(error) }, 'unexpected error');
@@ -236,7 +229,9 @@ export async function createApp(config: AppConfig, db: DataSource, schema: Graph
       return;
     }
     record.route = routeOf(req.url);
-    app(req, res);
+    // GraphQL skips Express, except the GETs GraphiQL's page may answer.
+    if (isGraphQLPath(req.url) && !(config.explorer === 'graphiql' && req.method === 'GET')) graphql(req, res);
+    else app(req, res);
   };
   return { handler, apollo, metrics };
 }

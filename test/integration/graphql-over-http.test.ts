@@ -112,3 +112,51 @@ describe('the parsed-document cache', () => {
     expect(await cachedDocuments()).toBe(5);
   });
 });
+
+describe('bodies the endpoint cannot read as a GraphQL request', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ label: 'over_http_bodies', env: { TESSERA_CORS_ORIGINS: 'https://app.example' } });
+  });
+  afterAll(() => server.stop());
+
+  const send = (body: string, headers: Record<string, string>, path = '/graphql') => fetch(`${server.url}${path}`, { method: 'POST', headers, body });
+  const errorOf = async (response: Response) => ((await response.json()) as { errors: Array<{ message: string; extensions: { code: string } }> }).errors[0];
+
+  it.each([
+    ['malformed JSON', '{"query": "{ __typename }"', { 'content-type': 'application/json' }, 400, 'not valid JSON'],
+    ['a compressed body', 'x', { 'content-type': 'application/json', 'content-encoding': 'gzip' }, 415, 'gzip is not supported'],
+    ['a charset other than UTF-8', '{"query":"{ __typename }"}', { 'content-type': 'application/json; charset=latin1' }, 415, 'latin1 is not supported'],
+  ])('answers %s with a GraphQL-shaped BAD_REQUEST error', async (_name, body, headers, status, message) => {
+    const response = await send(body, headers);
+    expect(response.status).toBe(status);
+    expect(response.headers.get('content-type')).toContain('application/json');
+    const error = await errorOf(response);
+    expect(error.extensions.code).toBe('BAD_REQUEST');
+    expect(error.message).toContain(message);
+  });
+
+  it('leaves a body that is not declared JSON, or an empty one, to Apollo, which says what it needs', async () => {
+    for (const response of [await send('query=%7B__typename%7D', { 'content-type': 'application/x-www-form-urlencoded', 'apollo-require-preflight': 'true' }), await send('', { 'content-type': 'application/json' })]) {
+      expect(response.status).toBe(400);
+      expect((await errorOf(response)).extensions.code).toBe('BAD_REQUEST');
+    }
+  });
+
+  it('accepts a charset parameter of UTF-8 and a trailing slash', async () => {
+    const response = await send('{"query":"{ __typename }"}', { 'content-type': 'Application/JSON; Charset="UTF-8"' }, '/graphql/');
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ data: { __typename: 'Query' } });
+  });
+
+  it('answers a CORS preflight for a configured origin only, and marks answers no-store', async () => {
+    const preflight = (origin: string) => fetch(`${server.url}/graphql`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,authorization' } });
+    const allowed = await preflight('https://app.example');
+    expect(allowed.status).toBe(204);
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('https://app.example');
+    expect((await preflight('https://evil.example')).headers.get('access-control-allow-origin')).toBeNull();
+    const answered = await send('{"query":"{ __typename }"}', { 'content-type': 'application/json', origin: 'https://app.example' });
+    expect(answered.headers.get('access-control-allow-origin')).toBe('https://app.example');
+    expect(answered.headers.get('cache-control')).toBe('no-store');
+  });
+});

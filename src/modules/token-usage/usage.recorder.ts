@@ -78,7 +78,7 @@ export class UsageRecorder {
       while (records.length) {
         const batch = records.splice(0, BATCH_SIZE);
         try {
-          await this.db.createQueryBuilder().insert().into(TokenUsageEntity).values(batch).execute();
+          await this.insert(batch);
         } catch (error) {
           this.dropped += batch.reduce((sum, record) => sum + record.count, 0);
           logger.error({ count: batch.length, error: String(error) }, 'token usage batch lost');
@@ -86,6 +86,21 @@ export class UsageRecorder {
       }
     });
     return this.flushing;
+  }
+
+  /**
+   * One multi-row INSERT, with each value converted as TypeORM would for the column. (TypeORM's
+   * insert builder spends tens of microseconds per row on its named parameters: at a few thousand
+   * distinct uses a second that showed in profiles of the request path.)
+   */
+  private async insert(batch: TokenUsageEntity[]): Promise<void> {
+    const { driver } = this.db;
+    const { tableName, columns } = this.db.getMetadata(TokenUsageEntity);
+    const row = `(${columns.map(() => '?').join(', ')})`;
+    await this.db.query(
+      `INSERT INTO ${driver.escape(tableName)} (${columns.map((column) => driver.escape(column.databaseName)).join(', ')}) VALUES ${batch.map(() => row).join(', ')}`,
+      batch.flatMap((record) => columns.map((column) => driver.preparePersistentValue(column.getEntityValue(record), column))),
+    );
   }
 
   /** Stops the timers and writes what is left (graceful shutdown). */
