@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig, loadDotEnv } from './core/config/config';
-import { describeError, logger } from './core/logging/logger';
+import { describeError, flushLogs, logger } from './core/logging/logger';
 import { startTracing, tracingRequested } from './core/observability/tracing';
 
 async function main(): Promise<void> {
@@ -28,11 +28,12 @@ async function main(): Promise<void> {
       .then(
         () => {
           logger.info('stopped');
-          process.exit(0);
+          // Exits once 'stopped' and every line before it have reached stdout.
+          void flushLogs().then(() => process.exit(0));
         },
         (error: unknown) => {
           logger.error({ error: String(error) }, 'shutdown failed');
-          process.exit(1);
+          void flushLogs().then(() => process.exit(1));
         },
       );
   };

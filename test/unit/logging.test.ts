@@ -31,6 +31,39 @@ describe('the logger', () => {
     expect(line.form.token).toBe('[redacted]');
   });
 
+  it('censors a copy: the logged object is never changed, and one without secrets is written as it is', () => {
+    const logged = Object.freeze({ requestId: 'r-1', headers: Object.freeze({ authorization: 'Bearer s1', accept: 'text/html' }), input: Object.freeze({ name: 'n' }) });
+    // Frozen: a write into the caller's object would throw here.
+    logger.info(logged, 'censored');
+    expect(logged.headers.authorization).toBe('Bearer s1');
+    expect(JSON.parse(output.pop()!)).toMatchObject({ headers: { authorization: '[redacted]', accept: 'text/html' }, input: { name: 'n' } });
+
+    const access = { requestId: 'r-2', method: 'POST', route: 'graphql', status: 200, durationMs: 1.5, clientAddress: '127.0.0.1', callerKind: 'access_token', userId: 'u-1', tokenId: 't-1' };
+    logger.info(access, 'access');
+    const { level, time, pid, hostname, message, ...fields } = JSON.parse(output.pop()!) as Record<string, unknown>;
+    expect({ level, message, time, pid, hostname }).toEqual({ level: 'info', message: 'access', time: expect.any(String), pid: process.pid, hostname: expect.any(String) });
+    expect(fields).toEqual(access);
+  });
+
+  it('censors down to the third level only, where an array index is a level', () => {
+    logger.info({ variables: { input: { password: 's1', keep: 'k' } }, a: { b: { c: { password: 'fourth-level' } } } }, 'depth');
+    expect(JSON.parse(output.pop()!)).toMatchObject({ variables: { input: { password: '[redacted]', keep: 'k' } }, a: { b: { c: { password: 'fourth-level' } } } });
+    logger.info({ headers: [{ authorization: 's2' }, 'kept'], nested: [[{ password: 'fourth-level' }]], cookie: ['s3', 's4'] }, 'arrays');
+    expect(JSON.parse(output.pop()!)).toMatchObject({ headers: [{ authorization: '[redacted]' }, 'kept'], nested: [[{ password: 'fourth-level' }]], cookie: '[redacted]' });
+  });
+
+  it("censors child bindings, values interpolated into the message, and an error's own fields", () => {
+    logger.child({ authorization: 's1', req: { headers: { cookie: 's2' } } }).child({ token: 's3' }).info('child');
+    expect(JSON.parse(output.pop()!)).toMatchObject({ authorization: '[redacted]', req: { headers: { cookie: '[redacted]' } }, token: '[redacted]' });
+    logger.info('values %j %o', { password: 's4', a: { b: { secret: 's5' } } }, { cookie: 's6' });
+    expect(output.join('')).not.toMatch(/s[4-6]/);
+    output.length = 0;
+    const error = Object.assign(new Error('boom'), { token: 's7' });
+    logger.error({ err: error }, 'failed');
+    expect(JSON.parse(output.pop()!).err).toMatchObject({ type: 'Error', message: 'boom', stack: expect.stringContaining('Error: boom'), token: '[redacted]' });
+    expect(error.token).toBe('s7');
+  });
+
   it('keeps ids, codes and messages', () => {
     logger.warn({ tokenId: 'id-1', clientId: 'pydc', outcome: 'invalid_grant' }, 'kept');
     expect(JSON.parse(output.join(''))).toMatchObject({ level: 'warn', tokenId: 'id-1', clientId: 'pydc', outcome: 'invalid_grant', message: 'kept', time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
