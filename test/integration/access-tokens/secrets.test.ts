@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { logger } from '../../../src/core/logging/logger';
+import { configureLogging, logger } from '../../../src/core/logging/logger';
 import { hashSecret } from '../../../src/core/secrets/secret-format';
 import { AccessTokenEntity } from '../../../src/modules/access-token/access-token.entity';
 import { AuditEventEntity } from '../../../src/core/audit/audit-event.entity';
@@ -62,7 +62,9 @@ describe('access token secrets', () => {
       stdout.mockRestore();
       stderr.mockRestore();
     };
-    raw = await startTestServer({ label: 'token_secrets', env: { TESSERA_TOKEN_AUTH_MAX_FAILURES_PER_ADDRESS: '100000', TESSERA_LOG_LEVEL: 'trace' } });
+    raw = await startTestServer({ label: 'token_secrets', env: { TESSERA_TOKEN_AUTH_MAX_FAILURES_PER_ADDRESS: '100000' } });
+    // The logger writes to file descriptor 1 itself, past process.stdout: its lines, at trace, are captured here.
+    configureLogging({ level: 'trace', format: 'json' }, { write: (line: string) => void logLines.push(line) });
     server = ledger.wrap(raw);
     admin = await loginAsAdmin(server);
     owner = await createUser(server, admin, 'owner');
@@ -72,6 +74,7 @@ describe('access token secrets', () => {
   });
   afterAll(async () => {
     await raw.stop();
+    configureLogging({ level: 'warn' });
     restoreStreams();
   });
 
