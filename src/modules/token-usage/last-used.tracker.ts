@@ -22,7 +22,14 @@ export class LastUsedTracker {
   private readonly attempted = new Map<string, number>();
   private readonly inFlight = new Set<Promise<unknown>>();
 
-  constructor(private readonly db: DataSource) {}
+  /**
+   * `maxRemembered` bounds the attempts kept (memory, whatever the number of tokens in use): one
+   * forgotten early costs at most one more conditional UPDATE, which the condition makes a no-op.
+   */
+  constructor(
+    private readonly db: DataSource,
+    private readonly maxRemembered = 100_000,
+  ) {}
 
   touch(token: { id: string; lastUsedAt: Date | null; lastUsedAddresses: string | null }, address: string | null, now = Date.now()): void {
     if (token.lastUsedAt && now - token.lastUsedAt.getTime() < LAST_USED_INTERVAL_MS) return;
@@ -48,10 +55,13 @@ export class LastUsedTracker {
     await Promise.all([...this.inFlight]);
   }
 
-  /** Oldest first, up to the first recent one: each attempt is looked at about once (a full scan per use cost O(tokens) under a stream of first uses). */
+  /**
+   * Oldest first, up to the first recent one while there is room for one more: each attempt is
+   * looked at about once (a full scan per use cost O(tokens) under a stream of first uses).
+   */
   private forgetOldAttempts(now: number): void {
     for (const [id, at] of this.attempted) {
-      if (now - at < LAST_USED_INTERVAL_MS) return;
+      if (now - at < LAST_USED_INTERVAL_MS && this.attempted.size < this.maxRemembered) return;
       this.attempted.delete(id);
     }
   }

@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { createDataSource } from '../../../src/database/data-source';
 import { AccessTokenEntity } from '../../../src/modules/access-token/access-token.entity';
+import { LastUsedTracker } from '../../../src/modules/token-usage/last-used.tracker';
 import { TokenUsageEntity } from '../../../src/modules/token-usage/token-usage.entity';
 import { QueryCounter } from '../../support/query-counter';
 import { TestServer, startTestServer } from '../../support/test-server';
@@ -33,6 +34,23 @@ describe('last use and per-use traceability', () => {
     const row = await server.db.manager.findOneByOrFail(AccessTokenEntity, { id: subject.id });
     expect(row.lastUsedAt).not.toBeNull();
     expect(row.lastUsedAddresses).toBe('127.0.0.1');
+  });
+
+  it('remembers a bounded number of last-use attempts: one forgotten costs one more conditional write, which changes nothing', async () => {
+    const tokens = await Promise.all(['a', 'b', 'c'].map(async (name) => (await issueToken(server, owner.token, { name, scopes: ['api'] })).id));
+    const rowOf = (id: string) => ({ id, lastUsedAt: null, lastUsedAddresses: null });
+    const writesOf = async (tracker: LastUsedTracker, touched: string[]) => {
+      const statements = await counter.during(async () => {
+        for (const id of touched) tracker.touch(rowOf(id), '192.0.2.1');
+        await tracker.drain();
+      });
+      return statements.filter((q) => q.startsWith('UPDATE') && q.includes('lastUsedAt')).length;
+    };
+    const [a, b, c] = tokens;
+    // Room for two: the third attempt pushes out the first, whose next use is attempted again.
+    expect(await writesOf(new LastUsedTracker(server.db, 2), [a, b, c, a])).toBe(4);
+    expect(await writesOf(new LastUsedTracker(server.db, 3), [a, b, c, a])).toBe(3);
+    for (const id of tokens) expect((await server.db.manager.findOneByOrFail(AccessTokenEntity, { id })).lastUsedAddresses).toBe('192.0.2.1');
   });
 
   it('records each GraphQL use with its operation, address and outcome, readable by the owner', async () => {
