@@ -202,6 +202,14 @@ async function main(): Promise<void> {
       headers: { 'content-type': 'application/json', authorization: `Bearer ${subject}` },
       body: JSON.stringify({ query: '{ viewer { authMethod scopes principal { ... on User { id email } } } }' }),
     });
+    // The first page of the caller's own tokens with who owns and created each, and its resource
+    // (null here: the seeded tokens are personal), against the goal of at most 2x { viewer }'s CPU.
+    const tokenPage = (port: number): autocannon.Options => ({
+      ...viewer(port),
+      body: JSON.stringify({
+        query: '{ viewer { accessTokens(first: 50) { edges { node { id name status scopes expiresAt lastUsedAt owner { ... on User { id email } } createdBy { ... on User { id email } } resource { __typename } } } } } }',
+      }),
+    });
     const tokenForm = (secret: string) => `token=${secret}`;
     const scenarios: Array<[string, number, autocannon.Options]> = [
       ['floor: prepared point select', floor.pid!, { url: 'http://127.0.0.1:4802/', method: 'POST', headers: form, body: `token=${subject}` }],
@@ -210,6 +218,7 @@ async function main(): Promise<void> {
       [`Tessera, cache off: introspect (${COLD} subjects cycled)`, uncached.pid!, cycling(introspection(4805), tokenForm, cold)],
       ['bare Apollo Server: { viewer } (same lookup)', apollo.pid!, viewer(4803)],
       ['Tessera: GraphQL { viewer }', tessera.pid!, viewer(4801)],
+      ['Tessera: GraphQL page of 50 tokens', tessera.pid!, tokenPage(4801)],
     ];
     // BENCH_ONLY (a regular expression) keeps the matching scenarios, and the floor, e.g. for a profile of one path.
     const only = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY, 'i') : null;
@@ -237,6 +246,12 @@ async function main(): Promise<void> {
       const p99Ratio = median(rounds.map((results) => results[i].p99 / results[0].p99));
       process.stdout.write(`| ${name} | ${of((r) => r.rps)} | ${of((r) => r.p99)} | ${of((r) => r.cpuUsPerRequest)} | ${ratio.toFixed(2)} | ${p99Ratio.toFixed(2)} |\n`);
     });
+    const cpuOf = (name: string) => {
+      const index = scenarios.findIndex(([scenario]) => scenario === name);
+      return index < 0 ? null : median(rounds.map((results) => results[index].cpuUsPerRequest));
+    };
+    const [viewerCpu, pageCpu] = [cpuOf('Tessera: GraphQL { viewer }'), cpuOf('Tessera: GraphQL page of 50 tokens')];
+    if (viewerCpu && pageCpu) process.stdout.write(`\nA page of 50 tokens costs ${(pageCpu / viewerCpu).toFixed(2)}x the server CPU of { viewer } (medians: ${pageCpu} vs ${viewerCpu} µs)\n`);
     process.stdout.write(`\n${await measureRevocation('http://127.0.0.1:4801', 'http://127.0.0.1:4804', caller, revocable)}`);
   } finally {
     for (const child of children) child.kill('SIGTERM');
