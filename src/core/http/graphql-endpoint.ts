@@ -102,7 +102,7 @@ export function createGraphQLEndpoint<TContext extends BaseContext>({ apollo, co
     else {
       const requestId = recordOf(req)?.requestId;
       logger.error({ requestId, error: describeError(error) }, 'unexpected error');
-      const body = JSON.stringify({ errors: [{ message: 'Unexpected error', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId } }] });
+      const body = JSON.stringify({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId } }] });
       res.writeHead(500, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
       res.end(body);
     }
