@@ -18,7 +18,7 @@ import { SECRET_PREFIXES, generateSecret, hashSecret, secretHint } from '../src/
  * latency, server CPU per request, RSS and the ratio to the floor; then how long a revocation on
  * one Tessera instance takes to be refused by a second one on the same database.
  * Usage: `npm run bench` (BENCH_MYSQL_URL, default mariadb://root@127.0.0.1:3306; BENCH_TOKENS, BENCH_SECONDS,
- * BENCH_ROUNDS, BENCH_CONNECTIONS, BENCH_ONLY, BENCH_PROFILE_DIR).
+ * BENCH_ROUNDS, BENCH_CONNECTIONS, BENCH_ONLY, BENCH_PROFILE_DIR, BENCH_TESSERA_NODE_OPTIONS).
  */
 const SERVER_URL = process.env.BENCH_MYSQL_URL ?? process.env.TEST_MYSQL_URL ?? 'mariadb://root@127.0.0.1:3306';
 const TOKENS = Number(process.env.BENCH_TOKENS ?? 100_000);
@@ -181,7 +181,14 @@ async function main(): Promise<void> {
     process.stdout.write(`seeding ${TOKENS} tokens…\n`);
     const { caller, subject, hot, cold, revocable } = await seed(scratch.url);
     const profile = process.env.BENCH_PROFILE_DIR ? [`--cpu-prof`, `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
-    const tesseraEnv = { NODE_ENV: 'production', DATABASE_URL: scratch.url, TESSERA_TOKEN_PEPPER: PEPPER, TESSERA_ADMIN_PASSWORD: randomBytes(16).toString('hex') };
+    const tesseraEnv = {
+      NODE_ENV: 'production',
+      DATABASE_URL: scratch.url,
+      TESSERA_TOKEN_PEPPER: PEPPER,
+      TESSERA_ADMIN_PASSWORD: randomBytes(16).toString('hex'),
+      // e.g. the heap bound of deploy/configmap.yaml, for Tessera's processes only.
+      ...(process.env.BENCH_TESSERA_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_TESSERA_NODE_OPTIONS } : {}),
+    };
     const tessera = await start('node', [...profile, 'dist/src/main.js'], { ...tesseraEnv, PORT: '4801' }, 'Tessera listening');
     children.push(tessera);
     // A second instance on the same database: receives the revocations made on the first.
