@@ -49,7 +49,7 @@ function requestIdOf(req: IncomingMessage): string {
   return typeof given === 'string' && REQUEST_ID_PATTERN.test(given) ? given : randomUUID();
 }
 
-/** The route name of an Express request, for the access line and the metrics (never the raw path: bounded labels). */
+/** The route name of a request outside the OAuth paths, for the access line and the metrics (never the raw path: bounded labels). */
 function routeOf(url: string | undefined): string {
   const path = (url ?? '/').split('?')[0];
   if (path.startsWith('/graphql')) return 'graphql';
