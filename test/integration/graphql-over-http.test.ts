@@ -134,6 +134,8 @@ describe('bodies the endpoint cannot read as a GraphQL request', () => {
     const error = await errorOf(response);
     expect(error.extensions.code).toBe('BAD_REQUEST');
     expect(error.message).toContain(message);
+    // A body refused before it was read is not left on a kept-alive connection.
+    if (status === 415) expect(response.headers.get('connection')).toBe('close');
   });
 
   it('leaves a body that is not declared JSON, or an empty one, to Apollo, which says what it needs', async () => {

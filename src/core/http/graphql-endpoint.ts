@@ -96,9 +96,9 @@ export function createGraphQLEndpoint<TContext extends BaseContext>({ apollo, co
       res.destroy();
       return;
     }
-    // The rest of a refused body is not read: the connection closes after the answer.
+    // The rest of a refused body is not read (too large, or refused before reading): the connection closes after the answer.
     if (error instanceof BodyTooLargeError) writeRequestError(res, 413, error.message, { connection: 'close' });
-    else if (error instanceof UnreadableBodyError) writeRequestError(res, error.status, error.message);
+    else if (error instanceof UnreadableBodyError) writeRequestError(res, error.status, error.message, error.status === 415 ? { connection: 'close' } : {});
     else {
       const requestId = recordOf(req)?.requestId;
       logger.error({ requestId, error: describeError(error) }, 'unexpected error');
