@@ -52,7 +52,7 @@ export function createServices(db: DataSource, config: AppConfig, peppers: Peppe
   const tokenPolicies = new TokenPolicyService(audit);
   const accessTokenIssuer = new AccessTokenIssuer(peppers);
   const accessTokenCreation = new CreateAccessTokenService(accessTokenIssuer, audit, sessions, tokenPolicies);
-  const accessTokenRevocation = new RevokeAccessTokenService(audit);
+  const accessTokenRevocation = new RevokeAccessTokenService(audit, tokenPolicies);
   const accessTokenDeletion = new DeleteAccessTokenService(audit);
   const refreshTokens = new RefreshTokenService(peppers, audit, accessTokenIssuer, new RefreshGrace(peppers, config.refreshReuseGraceSeconds));
   accessTokenCreation.registerKind(AccessTokenKind.CLIENT, refreshTokens);

@@ -105,6 +105,24 @@ export function checkScopesStillAllowed(scopes: string[], policy: TokenPolicyEnt
   if (refused.length) throw conflict(`The token carries ${refused.join(', ')}, which the organization's token policy no longer allows; create a new token`);
 }
 
+/**
+ * A revoked token put back into service as it is (restore) must meet its organization's policy as
+ * it is now: its scopes, its lifetime (from creation) and its address allowlist. Rotation, which
+ * may shorten the lifetime to fit, or a new token is the way back for one that does not.
+ */
+export function checkRestorable(token: { scopes: string[]; createdAt: Date; expiresAt: Date | null; allowedAddressList: string | null }, policy: TokenPolicyEntity | null): void {
+  if (!policy) return;
+  checkScopesStillAllowed(token.scopes, policy);
+  if (!token.expiresAt && (policy.requireExpiry || policy.maxLifetimeDays)) {
+    throw conflict("The organization's token policy requires an expiry and this token has none; rotate it or create a new token");
+  }
+  if (token.expiresAt && policy.maxLifetimeDays && token.expiresAt.getTime() - token.createdAt.getTime() > policy.maxLifetimeDays * DAY_MS) {
+    throw conflict(`The token lives longer than the ${policy.maxLifetimeDays} days the organization's token policy allows; rotate it or create a new token`);
+  }
+  const refusal = addressListRefusal(token.allowedAddressList?.split(' ') ?? null, policy, null);
+  if (refusal) throw conflict(`${refusal.message[0].toUpperCase()}${refusal.message.slice(1)}; this token does not comply: rotate it with an allowlist or create a new token`);
+}
+
 /** A token's role is never above its creator's effective role on the resource. */
 export function checkRole(callerRole: Role | null, requested: Role): Role {
   if (!roleAtLeast(callerRole, requested)) {

@@ -114,6 +114,37 @@ describe('token policies and input checks', () => {
       }
     });
 
+    it('applies to restore: a revoked token the policy no longer allows stays revoked, one that complies comes back', async () => {
+      const revoked = async (level: Level, input: Record<string, unknown>) => {
+        const token = await createToken(server, owner.token, level, governed, input);
+        ok(await server.gql(TOKEN_OPS.revoke, { input: { id: token.id } }, owner.token));
+        return token.id;
+      };
+      const wideScopes = await revoked('GROUP', { scopes: ['api'], expiresAt: daysFromNow(5) });
+      const endless = await revoked('PROJECT', { scopes: ['read_api'], expiresAt: null });
+      const longLived = await revoked('ORGANIZATION', { scopes: ['read_api'], expiresAt: daysFromNow(60) });
+      const compliant = await revoked('GROUP', { scopes: ['read_api'], expiresAt: daysFromNow(5) });
+      await setPolicy({ maxLifetimeDays: 10, allowedScopes: ['read_api'] });
+
+      const restore = (id: string) => server.gql(TOKEN_OPS.restore, { input: { id } }, owner.token);
+      for (const [id, reason] of [[wideScopes, 'no longer allows'], [endless, 'requires an expiry'], [longLived, 'longer than the 10 days']]) {
+        const refused = await withoutWrites(server, () => restore(id));
+        expect(codeOf(refused)).toBe('CONFLICT');
+        expect(refused.errors?.[0].message).toContain(reason);
+        expect(ok(await server.gql(TOKEN_OPS.get, { id }, owner.token)).accessToken.status).toBe('REVOKED');
+      }
+      expect(ok(await restore(compliant)).restoreAccessToken.accessToken.status).toBe('ACTIVE');
+
+      // An allowlist the policy now requires.
+      await setPolicy({ maxLifetimeDays: null, allowedScopes: null, requireAllowedAddresses: true });
+      ok(await server.gql(TOKEN_OPS.revoke, { input: { id: compliant } }, owner.token));
+      const withoutAllowlist = await withoutWrites(server, () => restore(compliant));
+      expect(codeOf(withoutAllowlist)).toBe('CONFLICT');
+      expect(withoutAllowlist.errors?.[0].message).toContain('requires an address allowlist');
+      await setPolicy({ requireAllowedAddresses: false });
+      expect(ok(await restore(compliant)).restoreAccessToken.accessToken.status).toBe('ACTIVE');
+    });
+
     it.each([
       ['maxLifetimeDays of 0', { maxLifetimeDays: 0 }, 'input.maxLifetimeDays'],
       ['maxLifetimeDays above ten years', { maxLifetimeDays: 3651 }, 'input.maxLifetimeDays'],

@@ -7,13 +7,17 @@ import { UserEntity } from '../../user/user.entity';
 import { AccountEnd } from '../../user/user.service';
 import { AccessTokenEntity, AccessTokenKind, tokenScopes } from '../access-token.entity';
 import { TokenEventType } from '../access-token.events';
-import { checkReissue } from '../access-token.policy';
+import { TokenPolicyService } from '../../token-policy/token-policy.service';
+import { checkReissue, checkRestorable } from '../access-token.policy';
 import { isFinalRevocation, lockAccessToken, mintingTokenOf, revocationReasonOf } from '../access-token.records';
 import { AccessTokenStatus, REVOKED_AS_LEAKED, accessTokenStatus } from '../access-token.status';
 
 /** Revocation (temporarily disabling a token) and its undo, and the revocations the system makes. */
 export class RevokeAccessTokenService {
-  constructor(private readonly audit: AuditService) {}
+  constructor(
+    private readonly audit: AuditService,
+    private readonly policies: TokenPolicyService,
+  ) {}
 
   /** Temporarily disables a token; revoking a revoked token changes nothing. */
   async revoke(ctx: RequestContext, id: string, reason: string | null): Promise<AccessTokenEntity> {
@@ -31,7 +35,8 @@ export class RevokeAccessTokenService {
 
   /**
    * Re-enables a revoked token that has not expired, was not rotated, and whose owner (and, for a
-   * CLIENT token, OAuth client) still exists and is active, within the caller's limits as rotation.
+   * CLIENT token, OAuth client) still exists and is active, within the caller's limits as rotation
+   * and its organization's token policy as it is now.
    */
   async restore(ctx: RequestContext, id: string): Promise<AccessTokenEntity> {
     const minting = await mintingTokenOf(ctx, requireCaller(ctx));
@@ -48,6 +53,7 @@ export class RevokeAccessTokenService {
       if (status === AccessTokenStatus.EXPIRED) throw conflict('The token has expired; create a new one');
       if (status === AccessTokenStatus.OWNER_INACTIVE) throw conflict("The token's owner is inactive");
       if (token.kind === AccessTokenKind.CLIENT && !(await this.hasOAuthClient(tx, token))) throw conflict('The OAuth client of this CLIENT token was deleted; create a new token');
+      checkRestorable({ ...token, scopes: tokenScopes(token) }, token.organizationId ? await this.policies.find(tx, token.organizationId) : null);
       Object.assign(token, { revokedAt: null, revokedById: null, revocationReason: null });
       await tx.save(token);
       await this.audit.record(tx, ctx, { action: 'restoreAccessToken', targetType: 'AccessToken', targetId: id, organizationId: token.organizationId });
