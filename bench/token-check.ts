@@ -201,6 +201,9 @@ async function main(): Promise<void> {
     children.push(floor);
     const apollo = await start('node', ['-r', 'ts-node/register/transpile-only', 'bench/apollo-server.ts'], { PORT: '4803', DATABASE_URL: scratch.url, PEPPER }, 'ready');
     children.push(apollo);
+    // The floor with every row in memory: what a cache hit could cost at the least.
+    const memory = await start('node', ['-r', 'ts-node/register/transpile-only', 'bench/floor-server.ts'], { PORT: '4806', DATABASE_URL: scratch.url, PEPPER, LOOKUP: 'memory' }, 'ready');
+    children.push(memory);
 
     const form = { 'content-type': 'application/x-www-form-urlencoded' };
     const introspection = (port: number): autocannon.Options => ({ url: `http://127.0.0.1:${port}/oauth/introspect`, method: 'POST', headers: { ...form, authorization: `Bearer ${caller}` } });
@@ -220,6 +223,7 @@ async function main(): Promise<void> {
     const tokenForm = (secret: string) => `token=${secret}`;
     const scenarios: Array<[string, number, autocannon.Options]> = [
       ['floor: prepared point select', floor.pid!, { url: 'http://127.0.0.1:4802/', method: 'POST', headers: form, body: `token=${subject}` }],
+      ['reference: the floor answering from memory', memory.pid!, { url: 'http://127.0.0.1:4806/', method: 'POST', headers: form, body: `token=${subject}` }],
       [`Tessera: introspect, cache hot (${HOT} subjects)`, tessera.pid!, cycling(introspection(4801), tokenForm, hot)],
       [`Tessera: introspect, cache cold (${COLD} subjects cycled)`, tessera.pid!, cycling(introspection(4801), tokenForm, cold)],
       [`Tessera, cache off: introspect (${COLD} subjects cycled)`, uncached.pid!, cycling(introspection(4805), tokenForm, cold)],
