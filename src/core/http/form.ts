@@ -12,7 +12,7 @@ export class BodyTooLargeError extends Error {
   }
 }
 
-/** Writes a JSON answer of an OAuth endpoint (its `error` is the request's outcome); token responses must never be cached (RFC 6749 §5.1). */
+/** Writes a JSON answer of a lean endpoint (an OAuth `error` is the request's outcome), never to be cached: token responses must not be (RFC 6749 §5.1). */
 export function writeJson(res: ServerResponse, status: number, body: Record<string, unknown>, headers: Record<string, string> = {}): void {
   if (typeof body.error === 'string') noteOutcome(res.req, body.error);
   const json = JSON.stringify(body);
@@ -36,9 +36,18 @@ export function writeSlowDown(res: ServerResponse, waitSeconds: number): void {
   writeJson(res, 429, { error: 'slow_down', error_description: `Too many refused attempts: retry in ${waitSeconds} s` }, { 'retry-after': String(waitSeconds) });
 }
 
-/** Whether the request body is declared form-encoded (media types are case-insensitive; parameters such as charset are allowed). */
-export const isFormEncoded = (req: IncomingMessage): boolean =>
-  (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase() === 'application/x-www-form-urlencoded';
+/** The declared media type of a request body (lower case: media types are case-insensitive) and its charset parameter, if any. */
+export function mediaTypeOf(req: IncomingMessage): { type: string; charset?: string } {
+  const [type, ...parameters] = (req.headers['content-type'] ?? '').split(';');
+  const charset = parameters.map((parameter) => /^\s*charset\s*=\s*"?([^";\s]+)"?\s*$/i.exec(parameter)?.[1]).find(Boolean);
+  return { type: type.trim().toLowerCase(), charset: charset?.toLowerCase() };
+}
+
+/** Whether the request body is declared form-encoded (parameters such as charset are allowed). */
+export const isFormEncoded = (req: IncomingMessage): boolean => mediaTypeOf(req).type === 'application/x-www-form-urlencoded';
+
+/** Whether the request body is declared JSON (parameters such as charset are allowed). */
+export const isJson = (req: IncomingMessage): boolean => mediaTypeOf(req).type === 'application/json';
 
 /**
  * The form-encoded body of a request, or null when it is not `application/x-www-form-urlencoded`.

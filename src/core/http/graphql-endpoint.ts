@@ -3,7 +3,7 @@ import cors from 'cors';
 import { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { describeError, logger } from '../logging/logger';
 import { noteOutcome, recordOf } from '../observability/request-record';
-import { BodyTooLargeError, readBody } from './form';
+import { BodyTooLargeError, mediaTypeOf, readBody, writeJson } from './form';
 
 /** The largest GraphQL request body read; documents are bounded by their token count as well. */
 export const MAX_GRAPHQL_BODY_BYTES = 100 * 1024;
@@ -25,16 +25,9 @@ class UnreadableBodyError extends Error {
   }
 }
 
-/** The media type of a header value (lower case, without parameters), and its charset parameter. */
-function mediaTypeOf(header: string | undefined): { type: string; charset?: string } {
-  const [type, ...parameters] = (header ?? '').split(';');
-  const charset = parameters.map((parameter) => /^\s*charset\s*=\s*"?([^";\s]+)"?\s*$/i.exec(parameter)?.[1]).find(Boolean);
-  return { type: type.trim().toLowerCase(), charset: charset?.toLowerCase() };
-}
-
 /** The JSON body of a POST declared `application/json`; undefined for other requests (Apollo answers those itself). */
 async function jsonBodyOf(req: IncomingMessage): Promise<unknown> {
-  const { type, charset } = mediaTypeOf(req.headers['content-type']);
+  const { type, charset } = mediaTypeOf(req);
   if (req.method !== 'POST' || type !== 'application/json') {
     req.resume();
     return undefined;
@@ -54,9 +47,7 @@ async function jsonBodyOf(req: IncomingMessage): Promise<unknown> {
 /** An answer in the shape of a GraphQL response, so that GraphQL clients show its message. */
 function writeRequestError(res: ServerResponse, status: number, message: string, extraHeaders: Record<string, string> = {}): void {
   noteOutcome(res.req, 'BAD_REQUEST');
-  const body = JSON.stringify({ errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] });
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), ...extraHeaders });
-  res.end(body);
+  writeJson(res, status, { errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] }, extraHeaders);
 }
 
 /**
@@ -102,9 +93,7 @@ export function createGraphQLEndpoint<TContext extends BaseContext>({ apollo, co
     else {
       const requestId = recordOf(req)?.requestId;
       logger.error({ requestId, error: describeError(error) }, 'unexpected error');
-      const body = JSON.stringify({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId } }] });
-      res.writeHead(500, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
-      res.end(body);
+      writeJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId } }] });
     }
   };
 

@@ -2,7 +2,7 @@ import { IncomingMessage, ServerResponse } from 'node:http';
 import { FailureThrottle } from '../../core/auth/failure-throttle';
 import { RequestContext } from '../../core/context/request-context';
 import { isDatabaseUnavailable, writeTemporarilyUnavailable } from '../../core/errors/service-unavailable';
-import { BodyTooLargeError, isFormEncoded, readBody, writeJson, writeSlowDown, writeTooLarge } from '../../core/http/form';
+import { BodyTooLargeError, isFormEncoded, isJson, readBody, writeJson, writeSlowDown, writeTooLarge } from '../../core/http/form';
 import { describeError, logger } from '../../core/logging/logger';
 
 export const LEAK_REPORT_PATH = '/tokens/leaked';
@@ -21,8 +21,6 @@ export interface LeakReportDeps {
 }
 
 class BadReport extends Error {}
-
-const isJson = (req: IncomingMessage): boolean => (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase() === 'application/json';
 
 /** The reported values: JSON `{"secrets": […]}`, or a form with `secret` repeated. */
 function secretsOf(req: IncomingMessage, body: Buffer): string[] {
