@@ -34,9 +34,7 @@ interface Mysql2Connection {
  *
  * `unbounded` lifts the statement bound while migrations run (an ALTER of a big table may take longer).
  *
- * A bound that expires while the event loop was busy (a long synchronous stretch delays timers and
- * socket reads alike) is checked again in a setImmediate, which runs after pending I/O has been read: an answer
- * already in the socket's buffer is not a stalled database.
+ * Every bound is a `loopAwareBound`: time this process's event loop was busy is not the database's.
  */
 export class StallGuard {
   private suspended = false;
@@ -67,22 +65,18 @@ export class StallGuard {
     const getConnection = pool.getConnection.bind(pool);
     pool.getConnection = (callback) => {
       let settled = false;
-      const timer = setTimeout(
-        () =>
-          setImmediate(() => {
-            if (settled) return;
-            settled = true;
-            callback(new DatabaseUnavailableError(`No database connection within ${queryTimeoutMs} ms`) as NodeJS.ErrnoException, undefined as unknown as PoolConnection);
-          }),
-        queryTimeoutMs,
-      );
+      const cancel = loopAwareBound(queryTimeoutMs, () => {
+        if (settled) return;
+        settled = true;
+        callback(new DatabaseUnavailableError(`No database connection within ${queryTimeoutMs} ms`) as NodeJS.ErrnoException, undefined as unknown as PoolConnection);
+      });
       getConnection((error, connection) => {
         if (settled) {
           connection?.release();
           return;
         }
         settled = true;
-        clearTimeout(timer);
+        cancel();
         if (!error) return callback(null, connection);
         callback(new DatabaseUnavailableError(`No database connection: ${error.message}`, { cause: error }) as NodeJS.ErrnoException, connection);
       });
@@ -97,21 +91,44 @@ export class StallGuard {
     connection.addCommand = (command) => {
       if (!this.suspended) {
         let ended = false;
-        const timer = setTimeout(
-          () =>
-            setImmediate(() => {
-              if (!ended && !connection.stream.destroyed) connection.stream.destroy(new DatabaseUnavailableError(`No answer from the database within ${queryTimeoutMs} ms`));
-            }),
+        // A command that fails with its connection never ends; its bound then finds the socket destroyed (unref: it holds no process open).
+        const cancel = loopAwareBound(
           queryTimeoutMs,
+          () => {
+            if (!ended && !connection.stream.destroyed) connection.stream.destroy(new DatabaseUnavailableError(`No answer from the database within ${queryTimeoutMs} ms`));
+          },
+          { unref: true },
         );
-        // A command that fails with its connection never ends; its timer then finds the socket destroyed.
-        timer.unref();
         command.once('end', () => {
           ended = true;
-          clearTimeout(timer);
+          cancel();
         });
       }
       return addCommand.call(connection, command);
     };
   }
+}
+
+/**
+ * Calls `expire` once `ms` have passed for the database, and returns the cancel. A long synchronous
+ * stretch of this process delays timers and socket reads alike, and may hold a query that was about
+ * to be sent: a timer that fires late by more than half its bound starts over, once, from now; and
+ * expiry waits for the I/O already pending (setImmediate runs after it), so an answer that is in the
+ * socket's buffer is read first. A database that stalls while the loop runs freely still fails on time.
+ */
+export function loopAwareBound(ms: number, expire: () => void, options: { unref?: boolean } = {}): () => void {
+  let timer: NodeJS.Timeout;
+  let restarted = false;
+  const arm = (): void => {
+    const due = performance.now() + ms;
+    timer = setTimeout(() => {
+      if (!restarted && performance.now() - due > ms / 2) {
+        restarted = true;
+        arm();
+      } else setImmediate(expire);
+    }, ms);
+    if (options.unref) timer.unref();
+  };
+  arm();
+  return () => clearTimeout(timer);
 }
