@@ -6,7 +6,7 @@ import { QueryCounter } from '../support/query-counter';
 import { TEST_PEPPER, TestServer, startTestServer } from '../support/test-server';
 import { codeOf, createHierarchy, createUser, loginAsAdmin, ok } from '../support/fixtures';
 import { createClientToken, createOAuthClient, refresh } from '../support/oauth-helpers';
-import { issueToken } from '../support/token-helpers';
+import { issueToken, withBadChecksum } from '../support/token-helpers';
 
 const VIEWER = '{ viewer { authMethod } }';
 const TOKEN = 'query($id: ID!) { accessToken(id: $id) { status revokedAt revocationReason } }';
@@ -15,7 +15,6 @@ const OWN_EVENTS = 'query($action: String) { viewer { auditEvents(action: $actio
 const ORG_EVENTS = 'query($id: ID!) { organization(id: $id) { auditEvents(action: "reportLeakedToken", first: 50) { edges { node { targetId actorId } } } } }';
 
 /** The well-formed secret with its last checksum character changed. */
-const badChecksum = (secret: string): string => secret.slice(0, -1) + (secret.endsWith('A') ? 'B' : 'A');
 
 async function report(server: { url: string }, body: string, contentType = 'application/json', method = 'POST') {
   const response = await fetch(`${server.url}/tokens/leaked`, { method, headers: { 'content-type': contentType }, body: method === 'GET' ? undefined : body });
@@ -43,7 +42,7 @@ describe('leak response: POST /tokens/leaked revokes reported secrets', () => {
       reportJson(server, [live.secret]),
       reportJson(server, [generateSecret('tspat')]),
       reportJson(server, ['not-a-token']),
-      reportJson(server, [badChecksum(untouched.secret)]),
+      reportJson(server, [withBadChecksum(untouched.secret)]),
     ]);
     for (const answer of answers) {
       expect(answer.status).toBe(202);
@@ -120,7 +119,7 @@ describe('leak response: POST /tokens/leaked revokes reported secrets', () => {
   it('malformed and checksum-invalid values cost no database query, even 1,000 of them', async () => {
     const user = await createUser(server, admin, 'no-query');
     const real = await issueToken(server, user.token, { scopes: ['api'] });
-    const values = Array.from({ length: 1000 }, (_, i) => (i % 2 ? `tspat_${'x'.repeat(30)}_${i}` : badChecksum(real.secret)));
+    const values = Array.from({ length: 1000 }, (_, i) => (i % 2 ? `tspat_${'x'.repeat(30)}_${i}` : withBadChecksum(real.secret)));
     const queries = await counter.during(async () => expect((await reportJson(server, values)).status).toBe(202));
     expect(queries).toEqual([]);
     expect(ok(await server.gql(VIEWER, {}, real.secret)).viewer.authMethod).toBe('ACCESS_TOKEN');

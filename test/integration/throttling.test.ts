@@ -2,7 +2,7 @@ import { SECRET_PREFIXES, generateSecret } from '../../src/core/secrets/secret-f
 import { QueryCounter } from '../support/query-counter';
 import { ADMIN_PASSWORD, TestServer, startTestServer } from '../support/test-server';
 import { USER_PASSWORD, codeOf, createUser, loginAsAdmin, ok } from '../support/fixtures';
-import { introspect, issueToken } from '../support/token-helpers';
+import { introspect, issueToken, withBadChecksum } from '../support/token-helpers';
 
 const VIEWER = '{ viewer { authMethod } }';
 const CREATE_CLIENT = 'mutation($input: CreateOAuthClientInput!) { createOAuthClient(input: $input) { oauthClient { id clientId } } }';
@@ -90,7 +90,7 @@ describe('throttling bounds guessing without locking out valid credentials on th
   });
 
   it('refuses a malformed token without a database query and without counting it', async () => {
-    const malformed = `${generateSecret(SECRET_PREFIXES.personalAccessToken).slice(0, -1)}x`;
+    const malformed = withBadChecksum(generateSecret(SECRET_PREFIXES.personalAccessToken));
     // Earlier tests' buffered uses are written now, not in the middle of the count.
     await server.services.usageRecorder.flush();
     await server.services.lastUsed.drain();

@@ -9,6 +9,9 @@ export async function issueToken(server: TestServer, sessionToken: string, input
   return { id: data.createAccessToken.accessToken.id, secret: data.createAccessToken.secret };
 }
 
+/** The secret with its last character changed, so its checksum no longer matches (a typo, not an unknown token). */
+export const withBadChecksum = (secret: string): string => `${secret.slice(0, -1)}${secret.endsWith('A') ? 'B' : 'A'}`;
+
 /** POSTs a form-encoded introspection request (RFC 7662). */
 export async function introspect(server: TestServer, callerSecret: string | null, token: string | null, headers: Record<string, string> = {}) {
   const response = await fetch(`${server.url}/oauth/introspect`, {
