@@ -93,6 +93,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
         await apollo.stop();
         stopGraceSweep();
         stopRevocationFeed();
+        await services.tokenCache.stop();
         stopValiditySweep();
         stopWebhookDelivery();
         stopExpiryScan();

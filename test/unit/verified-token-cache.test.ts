@@ -1,27 +1,38 @@
 import { VerifiedTokenCache } from '../../src/modules/access-token/verified-token.cache';
-import { TokenRecord } from '../../src/modules/access-token/token-lookup';
+import { TokenLookup, TokenRecord } from '../../src/modules/access-token/token-lookup';
+
+// lru-cache reads its clock at most once per millisecond (ttlResolution): let that pass between steps.
+const tick = (ms = 5) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Longer than the cache's gathering of rows due for a background re-read (50 ms). */
+const REFRESH_WAIT_MS = 120;
+
+const rowOf = (hash: string) => ({ id: `id-${hash}`, tokenHash: hash, owner: { id: 'owner' } }) as TokenRecord;
+
+/** A cache with a hand-set clock (lru-cache takes a start time of 0 for "no TTL": the clock starts later) and a lookup that records its queries. */
+function cacheWithClock(ttlMs: number, answer: TokenLookup = async (hashes) => hashes.map(rowOf)) {
+  const clock = { time: 10_000, now: () => clock.time };
+  const cache = new VerifiedTokenCache({ maxEntries: 1000, ttlMs, clock });
+  cache.trustUntil(Number.MAX_SAFE_INTEGER);
+  const queries: string[][] = [];
+  const lookup = cache.wrap(async (hashes) => {
+    queries.push(hashes);
+    return answer(hashes);
+  });
+  return { clock, cache, queries, lookup };
+}
 
 describe('the verified-token cache', () => {
-  // lru-cache reads its clock at most once per millisecond (ttlResolution): let that pass between steps.
-  const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
-
   it('spreads the expiry of rows read together over the last fifth of the TTL, and keeps none past it', async () => {
-    const clock = { time: 0, now: () => clock.time };
-    const cache = new VerifiedTokenCache({ maxEntries: 1000, ttlMs: 1000, clock });
-    cache.trustUntil(Number.MAX_SAFE_INTEGER);
-    let queried = 0;
-    const lookup = cache.wrap(async (hashes) => {
-      queried += hashes.length;
-      return hashes.map((hash) => ({ id: `id-${hash}`, tokenHash: hash, owner: { id: 'owner' } }) as TokenRecord);
-    });
+    const { clock, cache, queries, lookup } = cacheWithClock(1000);
     const hashes = Array.from({ length: 500 }, (_, i) => `hash-${i}`);
-    // lru-cache takes a start time of 0 for "no TTL": the clock starts later.
     const missesAt = async (time: number) => {
       clock.time = 10_000 + time;
       await tick();
-      const before = queried;
+      const before = queries.flat().length;
       expect(await lookup(hashes)).toHaveLength(hashes.length);
-      return queried - before;
+      // Only the reads on use are counted here: the background re-read these reads ask for is cancelled.
+      await cache.stop();
+      return queries.flat().length - before;
     };
 
     expect(await missesAt(0)).toBe(500);
@@ -32,5 +43,57 @@ describe('the verified-token cache', () => {
     expect(expiredEarly).toBeLessThan(400);
     // …and at the TTL, every row of the first read has.
     expect(await missesAt(1001)).toBe(500 - expiredEarly);
+  });
+
+  it('re-reads rows in use past half their TTL in the background, in one query, while they keep answering', async () => {
+    const { clock, cache, queries, lookup } = cacheWithClock(1000);
+    const hashes = ['a', 'b', 'c'];
+    await lookup(hashes);
+    expect(queries).toEqual([hashes]);
+
+    clock.time += 499;
+    await tick();
+    expect(await lookup(hashes)).toHaveLength(3);
+    await tick(REFRESH_WAIT_MS);
+    expect(queries).toHaveLength(1);
+
+    clock.time += 1;
+    await tick();
+    expect((await lookup(hashes)).map((row) => row.tokenHash)).toEqual(hashes);
+    expect(queries).toHaveLength(1);
+    await tick(REFRESH_WAIT_MS);
+    // One query for the three, padded to a power of two (a few statement shapes, not one per count).
+    expect(queries).toEqual([hashes, ['a', 'b', 'c', 'c']]);
+
+    // Past the first read's TTL, the re-read rows still answer: their TTL started at the re-read.
+    clock.time += 600;
+    await tick();
+    expect(await lookup(hashes)).toHaveLength(3);
+    expect(queries).toHaveLength(2);
+    await cache.stop();
+  });
+
+  it('does not keep a background re-read that raced an invalidation, and a row not read again is not re-read', async () => {
+    let release: () => void = () => undefined;
+    let blocked = false;
+    const { clock, cache, queries, lookup } = cacheWithClock(1000, async (hashes) => {
+      if (blocked) await new Promise<void>((resolve) => (release = resolve));
+      return hashes.map(rowOf);
+    });
+    await lookup(['a', 'b']);
+    clock.time += 600;
+    await tick();
+    blocked = true;
+    await lookup(['a']);
+    await tick(REFRESH_WAIT_MS);
+    expect(queries).toEqual([['a', 'b'], ['a']]);
+    // The token is revoked while its row is being read again: what that read saw may predate the revocation.
+    cache.invalidate({ tokenIds: ['id-a'] });
+    release();
+    blocked = false;
+    await tick();
+    await lookup(['a']);
+    expect(queries).toEqual([['a', 'b'], ['a'], ['a']]);
+    await cache.stop();
   });
 });

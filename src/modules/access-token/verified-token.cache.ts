@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import { logger } from '../../core/logging/logger';
 import { TokenLookup, TokenRecord } from './token-lookup';
 
 /** A digest no token has: remembered briefly, so repeated unknown secrets do not each cost a query. */
@@ -6,7 +7,19 @@ const UNKNOWN = Symbol('unknown token');
 const UNKNOWN_TTL_MS = 1000;
 /** The share of the TTL by which a row's own TTL may be shorter (never longer). */
 const TTL_JITTER = 0.2;
-type Entry = TokenRecord | typeof UNKNOWN;
+/** A row read again past this share of the TTL is re-read in the background, before it expires. */
+const REFRESH_AFTER = 0.5;
+/** How long rows due for a re-read are gathered, so the hot set is re-read in a few queries rather than one per row. */
+const REFRESH_DELAY_MS = 50;
+/** Digests per background re-read, and the query sizes used (padded up to a power of two: few prepared statements). */
+const REFRESH_BATCH = 128;
+
+interface KeptRow {
+  record: TokenRecord;
+  /** When (on the cache's clock) a read of this row asks for it to be re-read. */
+  refreshAt: number;
+}
+type Entry = KeptRow | typeof UNKNOWN;
 
 /** Tokens and owners whose cached rows no longer hold (see token-revocations.ts). */
 export interface RevokedSubjects {
@@ -28,6 +41,9 @@ export interface VerifiedTokenCacheOptions {
  * A cached row is the row as read: whether it is active (revocation, the token's and its owner's
  * expiry) is decided again on every read by the caller (`isActiveRecord`), so expiry needs no
  * invalidation. Changes that do change a row reach it through `invalidate` (token-revocations.ts).
+ * A row still in use past half its TTL is re-read in the background, in batches, while it keeps
+ * answering: a token in steady use never waits for the database, and the hot set costs a few
+ * queries per TTL instead of one per row. The TTL stays the hard bound on a row's age.
  */
 export class VerifiedTokenCache {
   private readonly entries: LRUCache<string, Entry> | null;
@@ -44,8 +60,14 @@ export class VerifiedTokenCache {
    * revocation it cannot hear about is not ignored and authentication fails closed with the database.
    */
   private trustedUntil = 0;
+  private readonly clock: { now(): number };
+  /** Digests of rows read past their refresh time, waiting for the next background re-read. */
+  private readonly due = new Set<string>();
+  private refreshTimer: NodeJS.Timeout | null = null;
+  private refreshing: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: VerifiedTokenCacheOptions) {
+    this.clock = options.clock ?? performance;
     this.entries =
       options.maxEntries > 0
         ? new LRUCache<string, Entry>({ max: options.maxEntries, ttl: options.ttlMs, perf: options.clock, dispose: (entry, hash) => this.unindex(entry, hash) })
@@ -64,10 +86,14 @@ export class VerifiedTokenCache {
       if (Date.now() > this.trustedUntil) return lookup(hashes);
       const found: TokenRecord[] = [];
       const missing: string[] = [];
+      const now = this.clock.now();
       for (const hash of hashes) {
         const entry = entries.get(hash);
         if (entry === undefined) missing.push(hash);
-        else if (entry !== UNKNOWN) found.push(entry);
+        else if (entry !== UNKNOWN) {
+          found.push(entry.record);
+          if (now >= entry.refreshAt) this.refreshLater(hash, lookup);
+        }
       }
       if (missing.length === 0) return found;
       const generation = this.generation;
@@ -75,6 +101,37 @@ export class VerifiedTokenCache {
       if (generation === this.generation) this.keep(missing, read);
       return found.concat(read);
     };
+  }
+
+  /** Cancels the next background re-read and waits for one under way (shutdown, before the pool closes). */
+  async stop(): Promise<void> {
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    this.refreshTimer = null;
+    this.due.clear();
+    await this.refreshing;
+  }
+
+  private refreshLater(hash: string, lookup: TokenLookup): void {
+    this.due.add(hash);
+    if (this.refreshTimer) return;
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = null;
+      // One re-read at a time: rows falling due meanwhile wait for the next.
+      this.refreshing = this.refreshing.then(() => this.refresh(lookup)).catch((error: unknown) => logger.warn({ error: error instanceof Error ? error.message : String(error) }, 'token cache refresh failed'));
+    }, REFRESH_DELAY_MS);
+    this.refreshTimer.unref();
+  }
+
+  /** Re-reads the due rows in batches; a row that fails to be re-read keeps answering until its TTL ends, then is read on use. */
+  private async refresh(lookup: TokenLookup): Promise<void> {
+    const hashes = [...this.due];
+    this.due.clear();
+    for (let start = 0; start < hashes.length; start += REFRESH_BATCH) {
+      const batch = hashes.slice(start, start + REFRESH_BATCH);
+      const generation = this.generation;
+      const read = await lookup(batch.concat(Array(paddedSize(batch.length) - batch.length).fill(batch[batch.length - 1])));
+      if (generation === this.generation) this.keep(batch, read);
+    }
   }
 
   /** Lets cached rows answer until `until` (ms since the epoch); called after each successful revocation poll. */
@@ -100,7 +157,11 @@ export class VerifiedTokenCache {
     for (const record of records) {
       // Each row gets 80-100 % of the TTL: rows read together (a warm-up, a burst of new tokens) would
       // otherwise expire together and be read again all at once, a latency spike every TTL.
-      entries.set(record.tokenHash, record, { ttl: Math.ceil(this.options.ttlMs * (1 - TTL_JITTER * Math.random())) });
+      entries.set(
+        record.tokenHash,
+        { record, refreshAt: this.clock.now() + this.options.ttlMs * REFRESH_AFTER },
+        { ttl: Math.ceil(this.options.ttlMs * (1 - TTL_JITTER * Math.random())) },
+      );
       this.byToken.set(record.id, record.tokenHash);
       let owned = this.byOwner.get(record.owner.id);
       if (!owned) this.byOwner.set(record.owner.id, (owned = new Set()));
@@ -110,11 +171,15 @@ export class VerifiedTokenCache {
     for (const hash of hashes) if (!known.has(hash)) entries.set(hash, UNKNOWN, { ttl: Math.min(UNKNOWN_TTL_MS, this.options.ttlMs) });
   }
 
-  private unindex(entry: Entry, hash: string): void {
-    if (entry === UNKNOWN) return;
+  private unindex(kept: Entry, hash: string): void {
+    if (kept === UNKNOWN) return;
+    const entry = kept.record;
     if (this.byToken.get(entry.id) === hash) this.byToken.delete(entry.id);
     const owned = this.byOwner.get(entry.owner.id);
     owned?.delete(hash);
     if (owned?.size === 0) this.byOwner.delete(entry.owner.id);
   }
 }
+
+/** The next power of two: background re-reads use a handful of query sizes. */
+const paddedSize = (count: number): number => 2 ** Math.ceil(Math.log2(count));

@@ -23,12 +23,12 @@ import { mayIntrospect } from './introspection.policy';
 
 export const INTROSPECTION_PATH = '/oauth/introspect';
 
-const isAccessTokenSecret = (secret: string): boolean => {
+/** What a secret is by its prefix (checksum verified): each secret of a request is parsed once. */
+function secretKindOf(secret: string): 'access' | 'refresh' | null {
   const prefix = parseSecret(secret);
-  return prefix !== null && ACCESS_TOKEN_PREFIXES.includes(prefix);
-};
-
-const isRefreshTokenSecret = (secret: string): boolean => parseSecret(secret) === SECRET_PREFIXES.refreshToken;
+  if (prefix === SECRET_PREFIXES.refreshToken) return 'refresh';
+  return prefix !== null && ACCESS_TOKEN_PREFIXES.includes(prefix) ? 'access' : null;
+}
 
 const seconds = (date: Date): number => Math.floor(date.getTime() / 1000);
 
@@ -129,12 +129,13 @@ export function createIntrospectionHandler(deps: IntrospectionDeps): (req: Incom
     if (!subject) return send(res, 400, { error: 'invalid_request', error_description: 'Send the token form-encoded (token=…)' });
     const endClient = endClientOf(body);
     if (endClient !== null && !isIpAddress(endClient)) return send(res, 400, BAD_CLIENT_ADDRESS);
-    if (isRefreshTokenSecret(subject)) {
+    const subjectKind = secretKindOf(subject);
+    if (subjectKind === 'refresh') {
       // A refresh token is shown only to the client it was issued to.
       const refresh = await deps.introspectRefreshToken(req, subject);
       return send(res, 200, refresh && refresh.oauthClientId === client.id ? refresh.answer : { active: false });
     }
-    const record = isAccessTokenSecret(subject) ? (await deps.authenticator.lookupActive([subject])).get(subject) : undefined;
+    const record = subjectKind === 'access' ? (await deps.authenticator.lookupActive([subject])).get(subject) : undefined;
     if (!record || !deps.authenticator.admits(record, endClient, 'introspection')) return send(res, 200, { active: false });
     deps.authenticator.touch(record, address);
     deps.usage.record({ tokenId: record.id, operation: 'introspection', clientAddress: address, outcome: TokenUsageOutcome.SUCCESS });
@@ -152,7 +153,7 @@ export function createIntrospectionHandler(deps: IntrospectionDeps): (req: Incom
       return send(res, 401, { error: 'invalid_token', error_description: 'Authenticate with an access token that has the introspect scope, or as a confidential client' }, { 'www-authenticate': 'Bearer realm="tessera", Basic realm="tessera"' });
     }
     const callerSecret = bearerSecret(req.headers.authorization);
-    if (!callerSecret || !isAccessTokenSecret(callerSecret)) {
+    if (!callerSecret || secretKindOf(callerSecret) !== 'access') {
       req.resume();
       return send(res, 401, { error: 'invalid_token', error_description: 'Authenticate with an access token that has the introspect scope' }, challenge('invalid_token'));
     }
@@ -161,7 +162,8 @@ export function createIntrospectionHandler(deps: IntrospectionDeps): (req: Incom
     if (!subject) return send(res, 400, { error: 'invalid_request', error_description: 'Send the token form-encoded (token=…)' });
     const endClient = endClientOf(form);
     if (endClient !== null && !isIpAddress(endClient)) return send(res, 400, BAD_CLIENT_ADDRESS);
-    if (isRefreshTokenSecret(subject)) {
+    const subjectKind = secretKindOf(subject);
+    if (subjectKind === 'refresh') {
       const caller = (await deps.authenticator.lookupActive([callerSecret])).get(callerSecret);
       if (!caller || !deps.authenticator.admits(caller, address, 'introspection')) return send(res, 401, { error: 'invalid_token', error_description: 'The access token is invalid, expired or revoked' }, challenge('invalid_token'));
       noteCaller(req, { kind: 'access_token', userId: caller.owner.id, tokenId: caller.id });
@@ -170,7 +172,7 @@ export function createIntrospectionHandler(deps: IntrospectionDeps): (req: Incom
       const refresh = await deps.introspectRefreshToken(req, subject);
       return send(res, 200, refresh && refresh.ownerId === caller.owner.id ? refresh.answer : { active: false });
     }
-    const secrets = isAccessTokenSecret(subject) && subject !== callerSecret ? [callerSecret, subject] : [callerSecret];
+    const secrets = subjectKind === 'access' && subject !== callerSecret ? [callerSecret, subject] : [callerSecret];
     // Marked used below, once known to be in the caller's reach: asking about a token is no use of it.
     const active = await deps.authenticator.lookupActive(secrets);
     const caller = active.get(callerSecret);

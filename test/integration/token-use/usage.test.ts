@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { createDataSource } from '../../../src/database/data-source';
 import { AccessTokenEntity } from '../../../src/modules/access-token/access-token.entity';
 import { LastUsedTracker } from '../../../src/modules/token-usage/last-used.tracker';
-import { TokenUsageEntity } from '../../../src/modules/token-usage/token-usage.entity';
+import { TokenUsageEntity, TokenUsageOutcome } from '../../../src/modules/token-usage/token-usage.entity';
 import { QueryCounter } from '../../support/query-counter';
 import { TestServer, startTestServer } from '../../support/test-server';
 import { createUser, loginAsAdmin, ok } from '../../support/fixtures';
@@ -72,6 +72,34 @@ describe('last use and per-use traceability', () => {
     const stranger = await createUser(server, await loginAsAdmin(server), 'stranger');
     const response = await server.gql(USAGE, { id: token.id }, stranger.token);
     expect(response.errors?.[0].extensions.code).toBe('NOT_FOUND');
+  });
+});
+
+describe('usage records between flushes', () => {
+  it('are written at the interval, or early once half the buffer is taken', async () => {
+    const counter = new QueryCounter();
+    const server = await startTestServer({ label: 'usage_early', sqlLogger: counter, env: { TESSERA_USAGE_FLUSH_INTERVAL_MS: '60000', TESSERA_USAGE_BUFFER_MAX: '400' } });
+    try {
+      const owner = await createUser(server, await loginAsAdmin(server), 'owner');
+      const token = await issueToken(server, owner.token, { scopes: ['api'] });
+      const use = (i: number) => server.services.usageRecorder.record({ tokenId: token.id, operation: `probe ${i}`, clientAddress: '127.0.0.1', outcome: TokenUsageOutcome.SUCCESS });
+      // A flush swaps the buffer out within a turn of the event loop.
+      const settle = () => new Promise((resolve) => setImmediate(resolve));
+      const inserts = await counter.during(async () => {
+        for (let i = 0; i < 199; i += 1) use(i);
+        await settle();
+      });
+      expect(inserts.filter((q) => q.startsWith('INSERT'))).toEqual([]);
+      expect(server.services.usageRecorder.buffered).toBe(199);
+      use(199);
+      await settle();
+      expect(server.services.usageRecorder.buffered).toBe(0);
+      // Flushes are serialised: this one returns once the early one has written.
+      await server.services.usageRecorder.flush();
+      expect(await server.db.manager.countBy(TokenUsageEntity, { tokenId: token.id })).toBe(200);
+    } finally {
+      await server.stop();
+    }
   });
 });
 
