@@ -18,7 +18,7 @@ import { SECRET_PREFIXES, generateSecret, hashSecret, secretHint } from '../src/
  * latency, server CPU per request, RSS and the ratio to the floor; then how long a revocation on
  * one Tessera instance takes to be refused by a second one on the same database.
  * Usage: `npm run bench` (BENCH_MYSQL_URL, default mariadb://root@127.0.0.1:3306; BENCH_TOKENS, BENCH_SECONDS,
- * BENCH_ROUNDS, BENCH_CONNECTIONS, BENCH_ONLY, BENCH_PROFILE_DIR, BENCH_TESSERA_NODE_OPTIONS).
+ * BENCH_ROUNDS, BENCH_CONNECTIONS, BENCH_ONLY, BENCH_PROFILE_DIR, BENCH_NODE_OPTIONS).
  */
 const SERVER_URL = process.env.BENCH_MYSQL_URL ?? process.env.TEST_MYSQL_URL ?? 'mariadb://root@127.0.0.1:3306';
 const TOKENS = Number(process.env.BENCH_TOKENS ?? 100_000);
@@ -181,13 +181,14 @@ async function main(): Promise<void> {
     process.stdout.write(`seeding ${TOKENS} tokens…\n`);
     const { caller, subject, hot, cold, revocable } = await seed(scratch.url);
     const profile = process.env.BENCH_PROFILE_DIR ? [`--cpu-prof`, `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
+    // e.g. the heap settings of deploy/configmap.yaml, for every server alike (Tessera and the references).
+    const runtime = process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {};
     const tesseraEnv = {
+      ...runtime,
       NODE_ENV: 'production',
       DATABASE_URL: scratch.url,
       TESSERA_TOKEN_PEPPER: PEPPER,
       TESSERA_ADMIN_PASSWORD: randomBytes(16).toString('hex'),
-      // e.g. the heap bound of deploy/configmap.yaml, for Tessera's processes only.
-      ...(process.env.BENCH_TESSERA_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_TESSERA_NODE_OPTIONS } : {}),
     };
     const tessera = await start('node', [...profile, 'dist/src/main.js'], { ...tesseraEnv, PORT: '4801' }, 'Tessera listening');
     children.push(tessera);
@@ -197,12 +198,12 @@ async function main(): Promise<void> {
     // Today's path for comparison: the same server with the cache off.
     const uncached = await start('node', ['dist/src/main.js'], { ...tesseraEnv, PORT: '4805', TESSERA_TOKEN_CACHE_ENTRIES: '0' }, 'Tessera listening');
     children.push(uncached);
-    const floor = await start('node', ['-r', 'ts-node/register/transpile-only', 'bench/floor-server.ts'], { PORT: '4802', DATABASE_URL: scratch.url, PEPPER }, 'ready');
+    const floor = await start('node', ['-r', 'ts-node/register/transpile-only', 'bench/floor-server.ts'], { ...runtime, PORT: '4802', DATABASE_URL: scratch.url, PEPPER }, 'ready');
     children.push(floor);
-    const apollo = await start('node', ['-r', 'ts-node/register/transpile-only', 'bench/apollo-server.ts'], { PORT: '4803', DATABASE_URL: scratch.url, PEPPER }, 'ready');
+    const apollo = await start('node', ['-r', 'ts-node/register/transpile-only', 'bench/apollo-server.ts'], { ...runtime, PORT: '4803', DATABASE_URL: scratch.url, PEPPER }, 'ready');
     children.push(apollo);
     // The floor with every row in memory: what a cache hit could cost at the least.
-    const memory = await start('node', ['-r', 'ts-node/register/transpile-only', 'bench/floor-server.ts'], { PORT: '4806', DATABASE_URL: scratch.url, PEPPER, LOOKUP: 'memory' }, 'ready');
+    const memory = await start('node', ['-r', 'ts-node/register/transpile-only', 'bench/floor-server.ts'], { ...runtime, PORT: '4806', DATABASE_URL: scratch.url, PEPPER, LOOKUP: 'memory' }, 'ready');
     children.push(memory);
 
     const form = { 'content-type': 'application/x-www-form-urlencoded' };
