@@ -182,7 +182,7 @@ async function main(): Promise<void> {
     const { caller, subject, hot, cold, revocable } = await seed(scratch.url);
     const profile = process.env.BENCH_PROFILE_DIR ? [`--cpu-prof`, `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
     // e.g. the heap settings of deploy/configmap.yaml, for every server alike (Tessera and the references).
-    const runtime = process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {};
+    const runtime: Record<string, string> = process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {};
     const tesseraEnv = {
       ...runtime,
       NODE_ENV: 'production',

@@ -13,6 +13,8 @@ const REFRESH_AFTER = 0.5;
 const REFRESH_DELAY_MS = 50;
 /** Digests per background re-read, and the query sizes used (padded up to a power of two: few prepared statements). */
 const REFRESH_BATCH = 128;
+/** The next power of two: background re-reads use a handful of query sizes. */
+const paddedSize = (count: number): number => 2 ** Math.ceil(Math.log2(count));
 
 interface KeptRow {
   record: TokenRecord;
@@ -180,6 +182,3 @@ export class VerifiedTokenCache {
     if (owned?.size === 0) this.byOwner.delete(entry.owner.id);
   }
 }
-
-/** The next power of two: background re-reads use a handful of query sizes. */
-const paddedSize = (count: number): number => 2 ** Math.ceil(Math.log2(count));

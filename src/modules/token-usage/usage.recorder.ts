@@ -31,6 +31,8 @@ const PURGE_INTERVAL_MS = 60 * 60 * 1000;
 export class UsageRecorder {
   private pending = new Map<string, TokenUsageEntity>();
   private flushing: Promise<void> = Promise.resolve();
+  /** The early flush asked for by a half-full buffer, until it has written: one at a time, not one per use meanwhile. */
+  private earlyFlush: Promise<void> | null = null;
   private timers: NodeJS.Timeout[] = [];
   dropped = 0;
 
@@ -62,7 +64,7 @@ export class UsageRecorder {
       return;
     }
     this.pending.set(key, Object.assign(new TokenUsageEntity(), { ...entry, operation, usedAt: new Date(), count: 1 }));
-    if (this.pending.size >= this.options.maxBuffered / 2) void this.flush();
+    if (this.pending.size >= this.options.maxBuffered / 2) this.earlyFlush ??= this.flush().finally(() => (this.earlyFlush = null));
   }
 
   /** Distinct uses waiting to be written. */
