@@ -67,6 +67,8 @@ export class VerifiedTokenCache {
   private readonly due = new Set<string>();
   private refreshTimer: NodeJS.Timeout | null = null;
   private refreshing: Promise<void> = Promise.resolve();
+  /** The database lookup `wrap` put the cache in front of: background re-reads use it too. */
+  private source: TokenLookup | null = null;
 
   constructor(private readonly options: VerifiedTokenCacheOptions) {
     this.clock = options.clock ?? performance;
@@ -84,6 +86,7 @@ export class VerifiedTokenCache {
   wrap(lookup: TokenLookup): TokenLookup {
     const entries = this.entries;
     if (!entries) return lookup;
+    this.source = lookup;
     return async (hashes) => {
       if (Date.now() > this.trustedUntil) return lookup(hashes);
       const found: TokenRecord[] = [];
@@ -94,7 +97,7 @@ export class VerifiedTokenCache {
         if (entry === undefined) missing.push(hash);
         else if (entry !== UNKNOWN) {
           found.push(entry.record);
-          if (now >= entry.refreshAt) this.refreshLater(hash, lookup);
+          if (now >= entry.refreshAt) this.refreshLater(hash);
         }
       }
       if (missing.length === 0) return found;
@@ -113,19 +116,31 @@ export class VerifiedTokenCache {
     await this.refreshing;
   }
 
-  private refreshLater(hash: string, lookup: TokenLookup): void {
+  /** Runs the background re-read that is waiting, if any, and waits for it (like the usage flush: tests settle background reads before counting statements). */
+  async drain(): Promise<void> {
+    if (this.refreshTimer) {
+      clearTimeout(this.refreshTimer);
+      this.startRefresh();
+    }
+    await this.refreshing;
+  }
+
+  private refreshLater(hash: string): void {
     this.due.add(hash);
     if (this.refreshTimer) return;
-    this.refreshTimer = setTimeout(() => {
-      this.refreshTimer = null;
-      // One re-read at a time: rows falling due meanwhile wait for the next.
-      this.refreshing = this.refreshing.then(() => this.refresh(lookup)).catch((error: unknown) => logger.warn({ error: error instanceof Error ? error.message : String(error) }, 'token cache refresh failed'));
-    }, REFRESH_DELAY_MS);
+    this.refreshTimer = setTimeout(() => this.startRefresh(), REFRESH_DELAY_MS);
     this.refreshTimer.unref();
   }
 
+  private startRefresh(): void {
+    this.refreshTimer = null;
+    // One re-read at a time: rows falling due meanwhile wait for the next.
+    this.refreshing = this.refreshing.then(() => this.refresh()).catch((error: unknown) => logger.warn({ error: error instanceof Error ? error.message : String(error) }, 'token cache refresh failed'));
+  }
+
   /** Re-reads the due rows in batches; a row that fails to be re-read keeps answering until its TTL ends, then is read on use. */
-  private async refresh(lookup: TokenLookup): Promise<void> {
+  private async refresh(): Promise<void> {
+    const lookup = this.source!;
     const hashes = [...this.due];
     this.due.clear();
     for (let start = 0; start < hashes.length; start += REFRESH_BATCH) {

@@ -115,10 +115,11 @@ describe('bearer access with access tokens', () => {
     const token = await issueToken(server, owner.token, { scopes: ['api'] });
     const valid = await counter.during(() => server.gql('{ __typename }', {}, token.secret));
     expect(valid.length).toBeGreaterThan(0);
-    // The valid use leaves background writes (usage batch, last-used mark): let them land first, so
-    // the count below holds only what the malformed request itself caused.
+    // The valid use leaves background work (usage batch, last-used mark, a cache re-read): let it land
+    // first, so the count below holds only what the malformed request itself caused.
     await server.services.usageRecorder.flush();
     await server.services.lastUsed.drain();
+    await server.services.tokenCache.drain();
     const malformed = await counter.during(async () => {
       const response = await server.gql('{ __typename }', {}, mangle(token.secret));
       expect(response.status).toBe(401);

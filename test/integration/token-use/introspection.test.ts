@@ -56,6 +56,7 @@ describe('POST /oauth/introspect (RFC 7662)', () => {
     const cold = await counter.during(() => introspect(server, caller.secret, subject.secret));
     expect(cold.filter((q) => q.startsWith('SELECT'))).toHaveLength(1);
     await server.services.lastUsed.drain();
+    await server.services.tokenCache.drain();
     const hot = await counter.during(() => introspect(server, caller.secret, subject.secret));
     expect(hot).toEqual([]);
   });
