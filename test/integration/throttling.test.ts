@@ -92,9 +92,7 @@ describe('throttling bounds guessing without locking out valid credentials on th
   it('refuses a malformed token without a database query and without counting it', async () => {
     const malformed = withBadChecksum(generateSecret(SECRET_PREFIXES.personalAccessToken));
     // Earlier tests' buffered uses and cache re-reads are done now, not in the middle of the count.
-    await server.services.usageRecorder.flush();
-    await server.services.lastUsed.drain();
-    await server.services.tokenCache.drain();
+    await server.settleBackgroundWork();
     const statements = await counter.during(async () => {
       for (let i = 0; i < 15; i += 1) expect((await server.gql(VIEWER, {}, malformed)).status).toBe(401);
     });

@@ -24,6 +24,11 @@ export interface TestServer extends RunningServer {
   config: AppConfig;
   /** Stops the server (gracefully) but keeps its database until `stop()`. */
   stopServer(): Promise<void>;
+  /**
+   * Finishes the background work requests leave (buffered token uses, last-used marks, a waiting
+   * cache re-read), so a statement count that follows holds only what the next request causes.
+   */
+  settleBackgroundWork(): Promise<void>;
   /** POSTs one GraphQL operation, with `token` as bearer when given. */
   gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
 }
@@ -85,6 +90,11 @@ export async function startTestServer(options: { env?: Record<string, string>; s
     databaseUrl,
     config,
     stopServer,
+    settleBackgroundWork: async () => {
+      await server.services.usageRecorder.flush();
+      await server.services.lastUsed.drain();
+      await server.services.tokenCache.drain();
+    },
     stop: async () => {
       await stopServer();
       await cleanup();

@@ -117,9 +117,7 @@ describe('bearer access with access tokens', () => {
     expect(valid.length).toBeGreaterThan(0);
     // The valid use leaves background work (usage batch, last-used mark, a cache re-read): let it land
     // first, so the count below holds only what the malformed request itself caused.
-    await server.services.usageRecorder.flush();
-    await server.services.lastUsed.drain();
-    await server.services.tokenCache.drain();
+    await server.settleBackgroundWork();
     const malformed = await counter.during(async () => {
       const response = await server.gql('{ __typename }', {}, mangle(token.secret));
       expect(response.status).toBe(401);

@@ -55,8 +55,7 @@ describe('POST /oauth/introspect (RFC 7662)', () => {
     const subject = await issueToken(server, owner.token, { projectId: hierarchy.projectId, scopes: ['read_repository'] });
     const cold = await counter.during(() => introspect(server, caller.secret, subject.secret));
     expect(cold.filter((q) => q.startsWith('SELECT'))).toHaveLength(1);
-    await server.services.lastUsed.drain();
-    await server.services.tokenCache.drain();
+    await server.settleBackgroundWork();
     const hot = await counter.during(() => introspect(server, caller.secret, subject.secret));
     expect(hot).toEqual([]);
   });
