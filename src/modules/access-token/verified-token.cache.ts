@@ -67,7 +67,7 @@ export class VerifiedTokenCache {
   private readonly due = new Set<string>();
   private refreshTimer: NodeJS.Timeout | null = null;
   private refreshing: Promise<void> = Promise.resolve();
-  /** The database lookup `wrap` put the cache in front of: background re-reads use it too. */
+  /** The database lookup `wrap` put the cache in front of: misses and background re-reads read through it. */
   private source: TokenLookup | null = null;
 
   constructor(private readonly options: VerifiedTokenCacheOptions) {
@@ -101,10 +101,7 @@ export class VerifiedTokenCache {
         }
       }
       if (missing.length === 0) return found;
-      const generation = this.generation;
-      const read = await lookup(missing);
-      if (generation === this.generation) this.keep(missing, read);
-      return found.concat(read);
+      return found.concat(await this.readAndKeep(missing, missing));
     };
   }
 
@@ -140,15 +137,23 @@ export class VerifiedTokenCache {
 
   /** Re-reads the due rows in batches; a row that fails to be re-read keeps answering until its TTL ends, then is read on use. */
   private async refresh(): Promise<void> {
-    const lookup = this.source!;
     const hashes = [...this.due];
     this.due.clear();
     for (let start = 0; start < hashes.length; start += REFRESH_BATCH) {
       const batch = hashes.slice(start, start + REFRESH_BATCH);
-      const generation = this.generation;
-      const read = await lookup(batch.concat(Array(paddedSize(batch.length) - batch.length).fill(batch[batch.length - 1])));
-      if (generation === this.generation) this.keep(batch, read);
+      await this.readAndKeep(batch, batch.concat(Array(paddedSize(batch.length) - batch.length).fill(batch[batch.length - 1])));
     }
+  }
+
+  /**
+   * Reads `query` (the digests `hashes`, perhaps padded) and keeps the rows of `hashes`, unless an
+   * invalidation came meanwhile: the read may then predate the change, so it is returned, not kept.
+   */
+  private async readAndKeep(hashes: string[], query: string[]): Promise<TokenRecord[]> {
+    const generation = this.generation;
+    const read = await this.source!(query);
+    if (generation === this.generation) this.keep(hashes, read);
+    return read;
   }
 
   /** Lets cached rows answer until `until` (ms since the epoch); called after each successful revocation poll. */
