@@ -105,6 +105,9 @@ export function checkScopesStillAllowed(scopes: string[], policy: TokenPolicyEnt
   if (refused.length) throw conflict(`The token carries ${refused.join(', ')}, which the organization's token policy no longer allows; create a new token`);
 }
 
+/** Whether the organization's policy requires tokens to expire: explicitly, or by a maximum lifetime. */
+const policyRequiresExpiry = (policy: TokenPolicyEntity | null): boolean => Boolean(policy?.requireExpiry || policy?.maxLifetimeDays);
+
 /**
  * A revoked token put back into service as it is (restore) must meet its organization's policy as
  * it is now: its scopes, its lifetime (from creation) and its address allowlist. Rotation, which
@@ -113,7 +116,7 @@ export function checkScopesStillAllowed(scopes: string[], policy: TokenPolicyEnt
 export function checkRestorable(token: { scopes: string[]; createdAt: Date; expiresAt: Date | null; allowedAddressList: string | null }, policy: TokenPolicyEntity | null): void {
   if (!policy) return;
   checkScopesStillAllowed(token.scopes, policy);
-  if (!token.expiresAt && (policy.requireExpiry || policy.maxLifetimeDays)) {
+  if (!token.expiresAt && policyRequiresExpiry(policy)) {
     throw conflict("The organization's token policy requires an expiry and this token has none; rotate it or create a new token");
   }
   if (token.expiresAt && policy.maxLifetimeDays && token.expiresAt.getTime() - token.createdAt.getTime() > policy.maxLifetimeDays * DAY_MS) {
@@ -144,7 +147,7 @@ export function resolveExpiry(requested: Date | null | undefined, policy: TokenP
     return limit && limit < fallback ? limit : fallback;
   }
   if (requested === null) {
-    if (policy?.requireExpiry || policy?.maxLifetimeDays) throw badInput('input.expiresAt', "the organization's token policy requires an expiry date", 'tokenPolicy');
+    if (policyRequiresExpiry(policy)) throw badInput('input.expiresAt', "the organization's token policy requires an expiry date", 'tokenPolicy');
     if (minting?.expiresAt) throw badInput('input.expiresAt', 'cannot outlive the token you are using', 'expiryCeiling');
     return null;
   }
@@ -177,8 +180,7 @@ export function resolveRotationExpiry(
 ): Date | null {
   if (requested !== undefined) return resolveExpiry(requested, policy, minting, now);
   if (!previous.expiresAt) {
-    const expiryRequired = Boolean(policy?.requireExpiry || policy?.maxLifetimeDays || minting?.expiresAt);
-    return expiryRequired ? resolveExpiry(undefined, policy, minting, now) : null;
+    return policyRequiresExpiry(policy) || minting?.expiresAt ? resolveExpiry(undefined, policy, minting, now) : null;
   }
   const sameLifetime = new Date(now.getTime() + (previous.expiresAt.getTime() - previous.createdAt.getTime()));
   const limit = expiryLimit(policy, minting, now);
