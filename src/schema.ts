@@ -4,6 +4,7 @@ import { buildSchema } from 'type-graphql';
 import { ACCESS_DIRECTIVES } from './core/authorization/access-directives';
 import { enforceAccessRules } from './core/authorization/access-control';
 import { AccessTargetResolvers } from './core/authorization/access-targets';
+import { resolveTypesSynchronously } from './core/graphql/type-resolution';
 import { refuseMalformedArguments, validateArgs } from './core/graphql/validate-args';
 import { AuditResolver, ViewerAuditResolver } from './modules/audit/audit.resolver';
 import {
@@ -62,7 +63,7 @@ const ACCESS_TARGETS: AccessTargetResolvers = {
 
 /**
  * Builds the code-first schema: malformed ids and text refused first, then access rules enforced on
- * every root field, then class-validator on every input.
+ * every root field, then class-validator on every input; interfaces and unions resolve synchronously.
  */
 export async function buildTesseraSchema(): Promise<GraphQLSchema> {
   const schema = await buildSchema({
@@ -74,7 +75,7 @@ export async function buildTesseraSchema(): Promise<GraphQLSchema> {
     targets: ACCESS_TARGETS,
     recordRefusal: (ctx, entry, reason) => ctx.services.audit.recordRefusal(ctx, entry, reason),
   });
-  return describeRootTypes(refuseMalformedArguments(guarded));
+  return describeRootTypes(resolveTypesSynchronously(refuseMalformedArguments(guarded)));
 }
 
 const ROOT_DESCRIPTIONS: Record<string, string> = {

@@ -82,4 +82,24 @@ describe('nested queries go through per-request DataLoaders', () => {
     expect(await counts('edges { node { id } }')).toHaveLength(0);
     expect(await counts('totalCount edges { node { id } }')).toHaveLength(1);
   });
+
+  it('reads owners and creators for a page of tokens in one statement, and only when the page selects them', async () => {
+    const selects = async (node: string) => {
+      const queries = await counter.during(async () => {
+        const data = ok(await server.gql(`{ accessTokens(first: 40) { edges { node { id ${node} } } } }`, {}, admin));
+        expect(data.accessTokens.edges).toHaveLength(40);
+        for (const { node: token } of data.accessTokens.edges) {
+          if ('owner' in token) expect(token.owner).toEqual(expect.any(Object));
+          if ('status' in token) expect(token.status).toBe('ACTIVE');
+        }
+      });
+      return queries.filter((q) => q.trimStart().toUpperCase().startsWith('SELECT'));
+    };
+    const bare = await selects('name');
+    const users = (queries: string[]) => queries.filter((q) => /\bFROM [`"]?users[`"]?/i.test(q)).length;
+    for (const node of ['status', 'owner { id }', 'createdBy { displayName }', 'status owner { __typename } ... on AccessToken { createdBy { id } }']) {
+      const withPeople = await selects(node);
+      expect({ node, statements: withPeople.length, users: users(withPeople) }).toEqual({ node, statements: bare.length + 1, users: users(bare) + 1 });
+    }
+  });
 });

@@ -1,9 +1,48 @@
 import DataLoader from 'dataloader';
 import { DataSource, EntityTarget, In, ObjectLiteral } from 'typeorm';
 
+/** A row (or null: none) at once when already loaded, else its promise. */
+export type Loaded<T> = T | null | Promise<T | null>;
+
+/**
+ * A DataLoader of rows by primary key that can also answer at once for a row it has already
+ * loaded. A field that returns a promise makes graphql-js complete its object, and every object
+ * above it, asynchronously; fields that return settled rows synchronously keep a page cheap.
+ */
+export class RowLoader<T> extends DataLoader<string, T | null> {
+  /** Rows (null: no such row) the batch function has answered, until cleared. */
+  private readonly settled: Map<string, T | null>;
+
+  constructor(load: (ids: readonly string[]) => Promise<Array<T | null>>) {
+    const settled = new Map<string, T | null>();
+    super(async (ids) => {
+      const rows = await load(ids);
+      ids.forEach((id, i) => settled.set(id, rows[i]));
+      return rows;
+    });
+    this.settled = settled;
+  }
+
+  /** The row (or null) when already loaded, else the promise `load` gives. */
+  peekOrLoad(id: string): Loaded<T> {
+    const row = this.settled.get(id);
+    return row === undefined ? this.load(id) : row;
+  }
+
+  override clear(id: string): this {
+    this.settled.delete(id);
+    return super.clear(id);
+  }
+
+  override clearAll(): this {
+    this.settled.clear();
+    return super.clearAll();
+  }
+}
+
 /** Loads rows by primary key, one query per batch; missing ids give null. */
-export function byIdLoader<T extends ObjectLiteral & { id: string }>(db: DataSource, entity: EntityTarget<T>): DataLoader<string, T | null> {
-  return new DataLoader(async (ids) => {
+export function byIdLoader<T extends ObjectLiteral & { id: string }>(db: DataSource, entity: EntityTarget<T>): RowLoader<T> {
+  return new RowLoader(async (ids) => {
     const rows = await db.manager.find(entity, { where: { id: In([...ids]) } as never });
     const byId = new Map(rows.map((row) => [row.id, row]));
     return ids.map((id) => byId.get(id) ?? null);

@@ -1,9 +1,11 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { AccessTarget, Authenticated, RequireRole } from '../../core/authorization/access-directives';
 import { Role } from '../../core/authorization/role';
 import { groupPath, organizationPath, projectPath } from '../../core/authorization/resource-path';
 import { SCOPES_BY_LEVEL, SCOPE_DESCRIPTIONS } from './access-token.scopes';
 import { RequestContext } from '../../core/context/request-context';
+import { Loaded } from '../../core/database/loaders';
 import { ConnectionArgs } from '../../core/pagination/connection';
 import { GroupEntity } from '../group/group.entity';
 import { OrganizationEntity } from '../organization/organization.entity';
@@ -13,6 +15,7 @@ import { ProjectEntity } from '../project/project.entity';
 import { Principal, UserEntity } from '../user/user.entity';
 import { Viewer } from '../user/viewer.types';
 import { AccessTokenEntity, AccessTokenLevel, tokenScopes } from './access-token.entity';
+import { withRelationsLoaded } from './access-token.relations';
 import { AccessTokenStatus, accessTokenStatus, rotationEndOf } from './access-token.status';
 import {
   AccessTokenConnection,
@@ -26,6 +29,8 @@ import { AccessTokenIdInput, DeleteAllAccessTokensInput, RevokeAccessTokenInput,
 import { CreateAccessTokenInput } from './dto/create-access-token.input';
 import { UpdateAccessTokenInput } from './dto/update-access-token.input';
 
+const statusWithOwner = (token: AccessTokenEntity, owner: UserEntity | null): AccessTokenStatus => (owner ? accessTokenStatus(token, owner) : AccessTokenStatus.OWNER_INACTIVE);
+
 @Resolver(() => AccessTokenEntity)
 export class AccessTokenResolver {
   @RequireRole(Role.ADMIN, AccessTarget.ACCESS_TOKEN, 'id')
@@ -36,8 +41,8 @@ export class AccessTokenResolver {
 
   @RequireRole(Role.ADMIN, AccessTarget.PLATFORM)
   @Query(() => AccessTokenConnection, { description: 'Every access token on the platform, newest first (platform admins).' })
-  accessTokens(@Ctx() ctx: RequestContext, @Args() filter: AccessTokenFilterArgs, @Args() page: ConnectionArgs) {
-    return ctx.services.accessTokenQueries.listAll(ctx, filter, page);
+  async accessTokens(@Ctx() ctx: RequestContext, @Args() filter: AccessTokenFilterArgs, @Args() page: ConnectionArgs, @Info() info: GraphQLResolveInfo) {
+    return withRelationsLoaded(ctx, info, await ctx.services.accessTokenQueries.listAll(ctx, filter, page));
   }
 
   @Authenticated()
@@ -114,19 +119,19 @@ export class AccessTokenResolver {
   }
 
   @FieldResolver(() => AccessTokenStatus, { description: 'Whether the token works now, and if not, why.' })
-  async status(@Ctx() ctx: RequestContext, @Root() token: AccessTokenEntity): Promise<AccessTokenStatus> {
-    const owner = await ctx.loaders.userById.load(token.ownerId);
-    return owner ? accessTokenStatus(token, owner) : AccessTokenStatus.OWNER_INACTIVE;
+  status(@Ctx() ctx: RequestContext, @Root() token: AccessTokenEntity): AccessTokenStatus | Promise<AccessTokenStatus> {
+    const owner = ctx.loaders.userById.peekOrLoad(token.ownerId);
+    return owner instanceof Promise ? owner.then((loaded) => statusWithOwner(token, loaded)) : statusWithOwner(token, owner);
   }
 
   @FieldResolver(() => Principal, { description: 'Who the token acts as: its user, or the technical user of a resource token.' })
-  owner(@Ctx() ctx: RequestContext, @Root() token: AccessTokenEntity): Promise<UserEntity | null> {
-    return ctx.loaders.userById.load(token.ownerId);
+  owner(@Ctx() ctx: RequestContext, @Root() token: AccessTokenEntity): Loaded<UserEntity> {
+    return ctx.loaders.userById.peekOrLoad(token.ownerId);
   }
 
   @FieldResolver(() => Principal, { nullable: true, description: 'Who created the token (or this rotation of it): a person, or the technical user of the resource token that minted it.' })
-  createdBy(@Ctx() ctx: RequestContext, @Root() token: AccessTokenEntity): Promise<UserEntity | null> {
-    return token.createdById ? ctx.loaders.userById.load(token.createdById) : Promise.resolve(null);
+  createdBy(@Ctx() ctx: RequestContext, @Root() token: AccessTokenEntity): Loaded<UserEntity> {
+    return token.createdById ? ctx.loaders.userById.peekOrLoad(token.createdById) : null;
   }
 
   @FieldResolver(() => Resource, { nullable: true, description: 'The organization, group or project the token is bound to; null for personal tokens.' })
@@ -144,31 +149,31 @@ export class AccessTokenResolver {
 @Resolver(() => Viewer)
 export class ViewerAccessTokensResolver {
   @FieldResolver(() => AccessTokenConnection, { description: "The caller's own personal tokens, newest first." })
-  accessTokens(@Ctx() ctx: RequestContext, @Args() filter: AccessTokenFilterArgs, @Args() page: ConnectionArgs) {
-    return ctx.services.accessTokenQueries.listOwn(ctx, filter, page);
+  async accessTokens(@Ctx() ctx: RequestContext, @Args() filter: AccessTokenFilterArgs, @Args() page: ConnectionArgs, @Info() info: GraphQLResolveInfo) {
+    return withRelationsLoaded(ctx, info, await ctx.services.accessTokenQueries.listOwn(ctx, filter, page));
   }
 }
 
 @Resolver(() => OrganizationEntity)
 export class OrganizationAccessTokensResolver {
   @FieldResolver(() => AccessTokenConnection, { description: 'Tokens bound to the organization itself, newest first (its ADMINs).' })
-  accessTokens(@Ctx() ctx: RequestContext, @Root() organization: OrganizationEntity, @Args() filter: AccessTokenFilterArgs, @Args() page: ConnectionArgs) {
-    return ctx.services.accessTokenQueries.listForResource(ctx, organizationPath(organization.id), filter, page);
+  async accessTokens(@Ctx() ctx: RequestContext, @Root() organization: OrganizationEntity, @Args() filter: AccessTokenFilterArgs, @Args() page: ConnectionArgs, @Info() info: GraphQLResolveInfo) {
+    return withRelationsLoaded(ctx, info, await ctx.services.accessTokenQueries.listForResource(ctx, organizationPath(organization.id), filter, page));
   }
 }
 
 @Resolver(() => GroupEntity)
 export class GroupAccessTokensResolver {
   @FieldResolver(() => AccessTokenConnection, { description: 'Tokens bound to the group, newest first (its ADMINs).' })
-  accessTokens(@Ctx() ctx: RequestContext, @Root() group: GroupEntity, @Args() filter: AccessTokenFilterArgs, @Args() page: ConnectionArgs) {
-    return ctx.services.accessTokenQueries.listForResource(ctx, groupPath(group), filter, page);
+  async accessTokens(@Ctx() ctx: RequestContext, @Root() group: GroupEntity, @Args() filter: AccessTokenFilterArgs, @Args() page: ConnectionArgs, @Info() info: GraphQLResolveInfo) {
+    return withRelationsLoaded(ctx, info, await ctx.services.accessTokenQueries.listForResource(ctx, groupPath(group), filter, page));
   }
 }
 
 @Resolver(() => ProjectEntity)
 export class ProjectAccessTokensResolver {
   @FieldResolver(() => AccessTokenConnection, { description: 'Tokens bound to the project, newest first (its ADMINs).' })
-  accessTokens(@Ctx() ctx: RequestContext, @Root() project: ProjectEntity, @Args() filter: AccessTokenFilterArgs, @Args() page: ConnectionArgs) {
-    return ctx.services.accessTokenQueries.listForResource(ctx, projectPath(project), filter, page);
+  async accessTokens(@Ctx() ctx: RequestContext, @Root() project: ProjectEntity, @Args() filter: AccessTokenFilterArgs, @Args() page: ConnectionArgs, @Info() info: GraphQLResolveInfo) {
+    return withRelationsLoaded(ctx, info, await ctx.services.accessTokenQueries.listForResource(ctx, projectPath(project), filter, page));
   }
 }

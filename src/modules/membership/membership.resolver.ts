@@ -2,11 +2,9 @@ import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql'
 import { AccessTarget, RequireRole } from '../../core/authorization/access-directives';
 import { Role } from '../../core/authorization/role';
 import { RequestContext } from '../../core/context/request-context';
-import { GroupEntity } from '../group/group.entity';
-import { OrganizationEntity } from '../organization/organization.entity';
+import { Loaded } from '../../core/database/loaders';
 import { DeletePayload } from '../organization/organization.types';
-import { Resource, loadResource } from '../organization/resource.union';
-import { ProjectEntity } from '../project/project.entity';
+import { Resource, ResourceEntity, loadResource } from '../organization/resource.union';
 import { Principal, UserEntity } from '../user/user.entity';
 import { MembershipEntity } from './membership.entity';
 import { AddMembershipInput, MembershipPayload, RemoveMembershipInput, UpdateMembershipInput } from './membership.types';
@@ -38,7 +36,7 @@ export class MembershipResolver {
   }
 
   @FieldResolver(() => Resource, { description: 'The organization, group or project the role is held on.' })
-  resource(@Ctx() ctx: RequestContext, @Root() membership: MembershipEntity): Promise<OrganizationEntity | GroupEntity | ProjectEntity | null> {
+  resource(@Ctx() ctx: RequestContext, @Root() membership: MembershipEntity): Loaded<ResourceEntity> {
     return loadResource(ctx.loaders, membership.resourceType, membership.resourceId);
   }
 }

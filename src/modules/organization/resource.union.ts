@@ -4,6 +4,7 @@ import { ProjectEntity } from '../project/project.entity';
 import { OrganizationEntity } from './organization.entity';
 import { ResourceType } from '../../core/authorization/role';
 import type { LoaderRegistry } from '../../core/context/request-context';
+import type { Loaded } from '../../core/database/loaders';
 
 export const Resource = createUnionType({
   name: 'Resource',
@@ -12,14 +13,16 @@ export const Resource = createUnionType({
   resolveType: (value) => (value instanceof ProjectEntity ? 'Project' : value instanceof GroupEntity ? 'Group' : 'Organization'),
 });
 
-/** Loads the organization, group or project a (type, id) pair names. */
-export function loadResource(loaders: LoaderRegistry, type: ResourceType, id: string): Promise<OrganizationEntity | GroupEntity | ProjectEntity | null> {
+export type ResourceEntity = OrganizationEntity | GroupEntity | ProjectEntity;
+
+/** The organization, group or project a (type, id) pair names: at once when this request has loaded it, else loaded. */
+export function loadResource(loaders: LoaderRegistry, type: ResourceType, id: string): Loaded<ResourceEntity> {
   switch (type) {
     case ResourceType.ORGANIZATION:
-      return loaders.organizationById.load(id);
+      return loaders.organizationById.peekOrLoad(id);
     case ResourceType.GROUP:
-      return loaders.groupById.load(id);
+      return loaders.groupById.peekOrLoad(id);
     case ResourceType.PROJECT:
-      return loaders.projectById.load(id);
+      return loaders.projectById.peekOrLoad(id);
   }
 }

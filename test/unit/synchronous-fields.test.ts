@@ -1,0 +1,87 @@
+import { GraphQLResolveInfo, GraphQLSchema, Kind, OperationDefinitionNode, assertAbstractType, parse } from 'graphql';
+import { RowLoader } from '../../src/core/database/loaders';
+import { selectedFields } from '../../src/core/graphql/selection';
+import { GroupEntity } from '../../src/modules/group/group.entity';
+import { ProjectEntity } from '../../src/modules/project/project.entity';
+import { UserKind } from '../../src/modules/user/user.entity';
+import { buildTesseraSchema } from '../../src/schema';
+
+describe('interfaces and unions resolve their concrete type synchronously', () => {
+  let schema: GraphQLSchema;
+  beforeAll(async () => {
+    schema = await buildTesseraSchema();
+  });
+
+  const resolve = (abstract: string, value: unknown) => {
+    const type = assertAbstractType(schema.getType(abstract));
+    return type.resolveType!(value, {}, {} as GraphQLResolveInfo, type);
+  };
+
+  it('names a principal by its kind, not through a promise', () => {
+    expect(resolve('Principal', { kind: UserKind.TECHNICAL })).toBe('TechnicalUser');
+    expect(resolve('Principal', { kind: UserKind.HUMAN })).toBe('User');
+  });
+
+  it('names a resource by its class, not through a promise', () => {
+    expect(resolve('Resource', Object.assign(new ProjectEntity(), { id: 'p' }))).toBe('Project');
+    expect(resolve('Resource', Object.assign(new GroupEntity(), { id: 'g' }))).toBe('Group');
+  });
+});
+
+describe('selectedFields', () => {
+  const infoOf = (document: string): GraphQLResolveInfo => {
+    const parsed = parse(document);
+    const operation = parsed.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)!;
+    const fragments = Object.fromEntries(parsed.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d]] : [])));
+    const field = operation.selectionSet.selections[0];
+    return { fieldNodes: [field], fragments } as unknown as GraphQLResolveInfo;
+  };
+
+  it('finds the fields at a path through inline and named fragments', () => {
+    const info = infoOf(`{ tokens { edges { node { id ...More ... on AccessToken { owner { id } } } } } }
+      fragment More on AccessToken { status createdBy { id } }`);
+    expect([...selectedFields(info, ['edges', 'node'])].sort()).toEqual(['createdBy', 'id', 'owner', 'status']);
+  });
+
+  it('gives nothing for a path the query does not select', () => {
+    expect(selectedFields(infoOf('{ tokens { pageInfo { endCursor } } }'), ['edges', 'node']).size).toBe(0);
+  });
+});
+
+describe('RowLoader', () => {
+  const rows = new Map([['a', { id: 'a' }]]);
+  const loader = () => {
+    const batches: string[][] = [];
+    const rowLoader = new RowLoader<{ id: string }>(async (ids) => {
+      batches.push([...ids]);
+      return ids.map((id) => rows.get(id) ?? null);
+    });
+    return { rowLoader, batches };
+  };
+
+  it('answers with a promise until a row is loaded, then at once with the same row (or null for none)', async () => {
+    const { rowLoader, batches } = loader();
+    const first = rowLoader.peekOrLoad('a');
+    const missing = rowLoader.peekOrLoad('b');
+    expect(first).toBeInstanceOf(Promise);
+    expect(missing).toBeInstanceOf(Promise);
+    const loaded = await first;
+    expect(await missing).toBeNull();
+    expect(rowLoader.peekOrLoad('a')).toBe(loaded);
+    expect(rowLoader.peekOrLoad('b')).toBeNull();
+    expect(batches).toEqual([['a', 'b']]);
+  });
+
+  it('forgets a cleared row and loads it again', async () => {
+    const { rowLoader, batches } = loader();
+    await rowLoader.load('a');
+    rowLoader.clear('a');
+    expect(rowLoader.peekOrLoad('a')).toBeInstanceOf(Promise);
+    await rowLoader.load('a');
+    rowLoader.clearAll();
+    const again = rowLoader.peekOrLoad('a');
+    expect(again).toBeInstanceOf(Promise);
+    await again;
+    expect(batches).toEqual([['a'], ['a'], ['a']]);
+  });
+});
