@@ -13,8 +13,8 @@ import { SECRET_PREFIXES, generateSecret, hashSecret, secretHint } from '../src/
 /**
  * Benchmarks the hot path against its floor, in one run on one machine:
  * Tessera (compiled, NODE_ENV=production) on MySQL with BENCH_TOKENS tokens, the floor server
- * (bare node:http + one prepared mysql2 point select on the same table) and bare Apollo Server
- * doing the same lookup, each loaded by autocannon on 127.0.0.1. Prints requests/s, p50/p99
+ * (bare node:http + one prepared mysql2 point select on the same table), and bare Apollo Server
+ * and bare graphql-jit doing the same lookup and page, each loaded by autocannon on 127.0.0.1. Prints requests/s, p50/p99
  * latency, server CPU per request, RSS and the ratio to the floor; then how long a revocation on
  * one Tessera instance takes to be refused by a second one on the same database.
  * Usage: `npm run bench` (BENCH_MYSQL_URL, default mariadb://root@127.0.0.1:3306; BENCH_TOKENS, BENCH_SECONDS,
@@ -205,6 +205,9 @@ async function main(): Promise<void> {
     children.push(floor);
     const apollo = await start('node', [...profile, '-r', 'ts-node/register/transpile-only', 'bench/apollo-server.ts'], { ...runtime, PORT: '4803', DATABASE_URL: scratch.url, PEPPER }, 'ready');
     children.push(apollo);
+    // The same schema and resolvers as bare Apollo, executed by graphql-jit: what the executor costs.
+    const jit = await start('node', [...profile, '-r', 'ts-node/register/transpile-only', 'bench/graphql-jit-server.ts'], { ...runtime, PORT: '4807', DATABASE_URL: scratch.url, PEPPER }, 'ready');
+    children.push(jit);
     // The floor with every row in memory: what a cache hit could cost at the least.
     const memory = await start('node', ['-r', 'ts-node/register/transpile-only', 'bench/floor-server.ts'], { ...production, PORT: '4806', DATABASE_URL: scratch.url, PEPPER, LOOKUP: 'memory' }, 'ready');
     children.push(memory);
@@ -235,10 +238,19 @@ async function main(): Promise<void> {
       ['Tessera: GraphQL { viewer }', tessera.pid!, viewer(4801)],
       ['bare Apollo Server: page of 50 tokens (same query)', apollo.pid!, tokenPage(4803)],
       ['Tessera: GraphQL page of 50 tokens', tessera.pid!, tokenPage(4801)],
+      ['bare graphql-jit: { viewer } (same lookup)', jit.pid!, viewer(4807)],
+      ['bare graphql-jit: page of 50 tokens (same query)', jit.pid!, tokenPage(4807)],
     ];
     // BENCH_ONLY (a regular expression) keeps the matching scenarios, and the floor, e.g. for a profile of one path.
     const only = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY, 'i') : null;
     if (only) scenarios.splice(1, scenarios.length, ...scenarios.slice(1).filter(([name]) => only.test(name)));
+    // A GraphQL error still answers 200: check each GraphQL scenario's answer once before loading it.
+    for (const [name, , options] of scenarios) {
+      if (!String(options.url).endsWith('/graphql')) continue;
+      const response = await fetch(String(options.url), { method: 'POST', headers: options.headers as Record<string, string>, body: options.body as string });
+      const answer = (await response.json()) as { data?: { viewer?: unknown }; errors?: unknown };
+      if (answer.errors || !answer.data?.viewer) throw new Error(`${name} answered ${JSON.stringify(answer)}`);
+    }
     const loadBefore = loadavg().map((n) => n.toFixed(2)).join(' ');
     // Rounds interleave the scenarios so a noisy moment on this shared machine hits all of them.
     const rounds: Result[][] = [];
@@ -269,6 +281,7 @@ async function main(): Promise<void> {
     const pages: Array<[string, string, string]> = [
       ['Tessera', 'Tessera: GraphQL { viewer }', 'Tessera: GraphQL page of 50 tokens'],
       ['bare Apollo Server', 'bare Apollo Server: { viewer } (same lookup)', 'bare Apollo Server: page of 50 tokens (same query)'],
+      ['bare graphql-jit', 'bare graphql-jit: { viewer } (same lookup)', 'bare graphql-jit: page of 50 tokens (same query)'],
     ];
     for (const [server, viewerScenario, pageScenario] of pages) {
       const [viewerCpu, pageCpu] = [cpuOf(viewerScenario), cpuOf(pageScenario)];
