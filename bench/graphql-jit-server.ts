@@ -26,11 +26,16 @@ createServer((req, res) => {
   let body = '';
   req.on('data', (chunk: Buffer) => (body += chunk));
   req.on('end', async () => {
-    const { query, variables } = JSON.parse(body) as { query: string; variables?: Record<string, unknown> };
-    const compiledQuery = compiledOf(query);
-    const result = await compiledQuery.query(undefined, await referenceContext(req.headers.authorization), variables ?? {});
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(compiledQuery.stringify(result));
+    try {
+      const { query, variables } = JSON.parse(body) as { query: string; variables?: Record<string, unknown> };
+      const compiledQuery = compiledOf(query);
+      const result = await compiledQuery.query(undefined, await referenceContext(req.headers.authorization), variables ?? {});
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(compiledQuery.stringify(result));
+    } catch (error) {
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ errors: [{ message: error instanceof Error ? error.message : String(error) }] }));
+    }
   });
 }).listen(Number(process.env.PORT), '127.0.0.1', () => process.stdout.write('ready\n'));
 

@@ -1,3 +1,8 @@
+import { GraphQLResolveInfo, OperationDefinitionNode, parse } from 'graphql';
+import { RequestContext } from '../../src/core/context/request-context';
+import { createLoaders } from '../../src/loaders';
+import { AccessTokenEntity } from '../../src/modules/access-token/access-token.entity';
+import { creatorOf, resourceOf, withRelationsLoaded } from '../../src/modules/access-token/access-token.relations';
 import { QueryCounter } from '../support/query-counter';
 import { ADMIN_PASSWORD, TestServer, startTestServer } from '../support/test-server';
 import { createHierarchy, createUser, loginAsAdmin, ok } from '../support/fixtures';
@@ -100,6 +105,29 @@ describe('nested queries go through per-request DataLoaders', () => {
     for (const node of ['status', 'owner { id }', 'createdBy { displayName }', 'status owner { __typename } ... on AccessToken { createdBy { id } }']) {
       const withPeople = await selects(node);
       expect({ node, statements: withPeople.length, users: users(withPeople) }).toEqual({ node, statements: bare.length + 1, users: users(bare) + 1 });
+    }
+  });
+
+  it('loads the owners, creators and resources a page of tokens selects before its nodes resolve, so those fields answer at once', async () => {
+    const tokens = await server.db.manager.find(AccessTokenEntity, { take: 40, order: { id: 'DESC' } });
+    expect(tokens.filter((token) => token.resourceType).length).toBeGreaterThan(0);
+    const page = { edges: tokens.map((node) => ({ cursor: node.id, node })), totalCount: tokens.length, pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null } };
+    const selecting = (node: string) => {
+      const field = (parse(`{ accessTokens { edges { node { id ${node} } } } }`).definitions[0] as OperationDefinitionNode).selectionSet.selections[0];
+      return { fieldNodes: [field], fragments: {} } as unknown as GraphQLResolveInfo;
+    };
+    const contextWith = () => ({ loaders: createLoaders(server.db) }) as unknown as RequestContext;
+
+    const bare = contextWith();
+    await withRelationsLoaded(bare, selecting('name'), page);
+    expect(bare.loaders.userById.peekOrLoad(tokens[0].ownerId)).toBeInstanceOf(Promise);
+
+    const full = contextWith();
+    await withRelationsLoaded(full, selecting('status createdBy { id } resource { __typename }'), page);
+    for (const token of tokens) {
+      expect(full.loaders.userById.peekOrLoad(token.ownerId)).not.toBeInstanceOf(Promise);
+      expect(creatorOf(full.loaders, token)).not.toBeInstanceOf(Promise);
+      expect(resourceOf(full.loaders, token)).not.toBeInstanceOf(Promise);
     }
   });
 });

@@ -1,6 +1,7 @@
 import { GraphQLResolveInfo, GraphQLSchema, Kind, OperationDefinitionNode, assertAbstractType, parse } from 'graphql';
 import { RowLoader } from '../../src/core/database/loaders';
 import { selectedFields } from '../../src/core/graphql/selection';
+import { typeNameOf } from '../../src/core/graphql/type-resolution';
 import { GroupEntity } from '../../src/modules/group/group.entity';
 import { ProjectEntity } from '../../src/modules/project/project.entity';
 import { UserKind } from '../../src/modules/user/user.entity';
@@ -25,6 +26,20 @@ describe('interfaces and unions resolve their concrete type synchronously', () =
   it('names a resource by its class, not through a promise', () => {
     expect(resolve('Resource', Object.assign(new ProjectEntity(), { id: 'p' }))).toBe('Project');
     expect(resolve('Resource', Object.assign(new GroupEntity(), { id: 'g' }))).toBe('Group');
+  });
+});
+
+describe('typeNameOf', () => {
+  class Project {}
+  const nameOfClass = (target: unknown) => (target === Project ? 'Project' : undefined);
+
+  it('keeps a name, names a class by its object type, and settles a promise first', async () => {
+    expect(typeNameOf('Group', nameOfClass)).toBe('Group');
+    expect(typeNameOf(Project, nameOfClass)).toBe('Project');
+    expect(typeNameOf(null, nameOfClass)).toBeUndefined();
+    const later = typeNameOf(Promise.resolve(Project), nameOfClass);
+    expect(later).toBeInstanceOf(Promise);
+    expect(await later).toBe('Project');
   });
 });
 
@@ -70,6 +85,22 @@ describe('RowLoader', () => {
     expect(rowLoader.peekOrLoad('a')).toBe(loaded);
     expect(rowLoader.peekOrLoad('b')).toBeNull();
     expect(batches).toEqual([['a', 'b']]);
+  });
+
+  it('keeps nothing from a batch that a clear overtook', async () => {
+    let release!: () => void;
+    const started: string[][] = [];
+    const rowLoader = new RowLoader<{ id: string }>(async (ids) => {
+      started.push([...ids]);
+      await new Promise<void>((resolve) => (release = resolve));
+      return ids.map((id) => ({ id }));
+    });
+    const pending = rowLoader.load('a');
+    while (!started.length) await new Promise((resolve) => setImmediate(resolve));
+    rowLoader.clearAll();
+    release();
+    expect(await pending).toEqual({ id: 'a' });
+    expect(rowLoader.peekOrLoad('a')).toBeInstanceOf(Promise);
   });
 
   it('forgets a cleared row and loads it again', async () => {

@@ -10,32 +10,36 @@ export type Loaded<T> = T | null | Promise<T | null>;
  * above it, asynchronously; fields that return settled rows synchronously keep a page cheap.
  */
 export class RowLoader<T> extends DataLoader<string, T | null> {
-  /** Rows (null: no such row) the batch function has answered, until cleared. */
-  private readonly settled: Map<string, T | null>;
+  /** Rows (null: no such row) the batch function has answered, and a count of clears: a batch that a clear overtook keeps nothing. */
+  private readonly state: { settled: Map<string, T | null>; clears: number };
 
+  // No DataLoader options: with its cache off, `settled` would still answer.
   constructor(load: (ids: readonly string[]) => Promise<Array<T | null>>) {
-    const settled = new Map<string, T | null>();
+    const state = { settled: new Map<string, T | null>(), clears: 0 };
     super(async (ids) => {
+      const clears = state.clears;
       const rows = await load(ids);
-      ids.forEach((id, i) => settled.set(id, rows[i]));
+      if (clears === state.clears) ids.forEach((id, i) => state.settled.set(id, rows[i]));
       return rows;
     });
-    this.settled = settled;
+    this.state = state;
   }
 
   /** The row (or null) when already loaded, else the promise `load` gives. */
   peekOrLoad(id: string): Loaded<T> {
-    const row = this.settled.get(id);
+    const row = this.state.settled.get(id);
     return row === undefined ? this.load(id) : row;
   }
 
   override clear(id: string): this {
-    this.settled.delete(id);
+    this.state.clears += 1;
+    this.state.settled.delete(id);
     return super.clear(id);
   }
 
   override clearAll(): this {
-    this.settled.clear();
+    this.state.clears += 1;
+    this.state.settled.clear();
     return super.clearAll();
   }
 }

@@ -10,12 +10,12 @@ import { ConnectionArgs } from '../../core/pagination/connection';
 import { GroupEntity } from '../group/group.entity';
 import { OrganizationEntity } from '../organization/organization.entity';
 import { DeletePayload } from '../organization/organization.types';
-import { Resource, loadResource } from '../organization/resource.union';
+import { Resource, ResourceEntity } from '../organization/resource.union';
 import { ProjectEntity } from '../project/project.entity';
 import { Principal, UserEntity } from '../user/user.entity';
 import { Viewer } from '../user/viewer.types';
 import { AccessTokenEntity, AccessTokenLevel, tokenScopes } from './access-token.entity';
-import { withRelationsLoaded } from './access-token.relations';
+import { creatorOf, resourceOf, withRelationsLoaded } from './access-token.relations';
 import { AccessTokenStatus, accessTokenStatus, rotationEndOf } from './access-token.status';
 import {
   AccessTokenConnection,
@@ -131,12 +131,12 @@ export class AccessTokenResolver {
 
   @FieldResolver(() => Principal, { nullable: true, description: 'Who created the token (or this rotation of it): a person, or the technical user of the resource token that minted it.' })
   createdBy(@Ctx() ctx: RequestContext, @Root() token: AccessTokenEntity): Loaded<UserEntity> {
-    return token.createdById ? ctx.loaders.userById.peekOrLoad(token.createdById) : null;
+    return creatorOf(ctx.loaders, token);
   }
 
   @FieldResolver(() => Resource, { nullable: true, description: 'The organization, group or project the token is bound to; null for personal tokens.' })
-  resource(@Ctx() ctx: RequestContext, @Root() token: AccessTokenEntity) {
-    return token.resourceType && token.resourceId ? loadResource(ctx.loaders, token.resourceType, token.resourceId) : null;
+  resource(@Ctx() ctx: RequestContext, @Root() token: AccessTokenEntity): Loaded<ResourceEntity> {
+    return resourceOf(ctx.loaders, token);
   }
 
   @FieldResolver(() => AccessTokenEntity, { nullable: true, description: 'The token this one replaced by rotation.' })
