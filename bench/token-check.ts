@@ -17,8 +17,8 @@ import { SECRET_PREFIXES, generateSecret, hashSecret, secretHint } from '../src/
  * and bare graphql-jit doing the same lookup and page, each loaded by autocannon on 127.0.0.1. Prints requests/s, p50/p99
  * latency, server CPU per request, RSS and the ratio to the floor; then how long a revocation on
  * one Tessera instance takes to be refused by a second one on the same database.
- * Usage: `npm run bench` (BENCH_MYSQL_URL, default mariadb://root@127.0.0.1:3306; BENCH_TOKENS, BENCH_SECONDS,
- * BENCH_ROUNDS, BENCH_CONNECTIONS, BENCH_ONLY, BENCH_PROFILE_DIR, BENCH_NODE_OPTIONS).
+ * Usage: `npm run bench` (BENCH_MYSQL_URL, default mariadb://root@127.0.0.1:3306; BENCH_TOKENS, BENCH_COMPARE_TOKENS,
+ * BENCH_SECONDS, BENCH_ROUNDS, BENCH_CONNECTIONS, BENCH_ONLY, BENCH_PROFILE_DIR, BENCH_NODE_OPTIONS).
  */
 const SERVER_URL = process.env.BENCH_MYSQL_URL ?? process.env.TEST_MYSQL_URL ?? 'mariadb://root@127.0.0.1:3306';
 const TOKENS = Number(process.env.BENCH_TOKENS ?? 100_000);
@@ -27,9 +27,16 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 /** Subjects of the cache-hot scenario (a working set well inside the cache). */
 const HOT = 1000;
-/** Subjects of the cache-cold scenario, cycled: more than the cache holds (TESSERA_TOKEN_CACHE_ENTRIES, 10,000), so every subject is a miss. */
 const REVOCATION_TRIALS = Number(process.env.BENCH_REVOCATION_TRIALS ?? 50);
-const COLD = Math.min(TOKENS - HOT - REVOCATION_TRIALS, 50_000);
+/** Subjects of the cache-cold scenario, cycled: more than the cache holds (TESSERA_TOKEN_CACHE_ENTRIES, 10,000), so every subject is a miss. */
+const coldOf = (tokens: number) => Math.min(tokens - HOT - REVOCATION_TRIALS, 50_000);
+const COLD = coldOf(TOKENS);
+/**
+ * With BENCH_COMPARE_TOKENS, a second database with that many tokens and a Tessera on it: its
+ * cache-hot introspection runs in the same rounds as the main one's, so that flatness (e.g.
+ * 1,000,000 against 10,000 tokens) is read from one run's interleaved rounds.
+ */
+const COMPARE_TOKENS = process.env.BENCH_COMPARE_TOKENS ? Number(process.env.BENCH_COMPARE_TOKENS) : null;
 const PEPPER = randomBytes(32).toString('base64url');
 const ROOT = join(__dirname, '..');
 
@@ -41,18 +48,19 @@ interface Seeded {
   revocable: string[];
 }
 
-async function seed(databaseUrl: string): Promise<Seeded> {
+async function seed(databaseUrl: string, tokens: number): Promise<Seeded> {
+  const cold = coldOf(tokens);
   const db = createDataSource(databaseUrl);
   await db.initialize();
   await db.runMigrations();
   const ownerId = newId();
   await db.query('INSERT INTO users (id, kind, email, displayName, status, isPlatformAdmin) VALUES (?, ?, ?, ?, ?, ?)', [ownerId, 'HUMAN', 'bench@example.test', 'Bench', 'ACTIVE', 0]);
   const columns = '(id, level, kind, name, scopeList, ownerId, createdById, tokenHash, hint, lastUsedAt)';
-  // The first COLD + HOT + trials tokens get real secrets (kept here); the rest only random digests.
-  const known = COLD + HOT + REVOCATION_TRIALS;
+  // The first cold + HOT + trials tokens get real secrets (kept here); the rest only random digests.
+  const known = cold + HOT + REVOCATION_TRIALS;
   const secrets: string[] = [];
-  for (let done = 0; done < TOKENS; done += 2000) {
-    const rows = Array.from({ length: Math.min(2000, TOKENS - done) }, (_, i) => {
+  for (let done = 0; done < tokens; done += 2000) {
+    const rows = Array.from({ length: Math.min(2000, tokens - done) }, (_, i) => {
       const secret = done + i < known ? generateSecret(SECRET_PREFIXES.personalAccessToken) : null;
       if (secret) secrets.push(secret);
       // Used just now: the scenarios measure checks, not the once-per-ten-minutes last-used write.
@@ -68,9 +76,9 @@ async function seed(databaseUrl: string): Promise<Seeded> {
   const seeded = {
     caller: await issue('introspect'),
     subject: await issue('api'),
-    cold: secrets.slice(0, COLD),
-    hot: secrets.slice(COLD, COLD + HOT),
-    revocable: secrets.slice(COLD + HOT),
+    cold: secrets.slice(0, cold),
+    hot: secrets.slice(cold, cold + HOT),
+    revocable: secrets.slice(cold + HOT),
   };
   await db.destroy();
   return seeded;
@@ -176,10 +184,13 @@ async function measureRevocation(a: string, b: string, caller: string, secrets: 
 
 async function main(): Promise<void> {
   const scratch = await createScratchMysqlDatabase(SERVER_URL, 'bench');
+  const compareScratch = COMPARE_TOKENS ? await createScratchMysqlDatabase(SERVER_URL, 'bench_compare') : null;
   const children: ChildProcess[] = [];
   try {
     process.stdout.write(`seeding ${TOKENS} tokens…\n`);
-    const { caller, subject, hot, cold, revocable } = await seed(scratch.url);
+    const { caller, subject, hot, cold, revocable } = await seed(scratch.url, TOKENS);
+    if (compareScratch) process.stdout.write(`seeding ${COMPARE_TOKENS} tokens for the comparison…\n`);
+    const compared = compareScratch ? await seed(compareScratch.url, COMPARE_TOKENS!) : null;
     const profile = process.env.BENCH_PROFILE_DIR ? [`--cpu-prof`, `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
     // e.g. the heap settings of deploy/configmap.yaml, for Tessera, the floor, bare Apollo and graphql-jit alike (not for the
     // memory reference below, which holds every row by design: a million rows do not fit a 192 MB heap).
@@ -205,6 +216,10 @@ async function main(): Promise<void> {
     children.push(floor);
     const apollo = await start('node', [...profile, '-r', 'ts-node/register/transpile-only', 'bench/apollo-server.ts'], { ...runtime, PORT: '4803', DATABASE_URL: scratch.url, PEPPER }, 'ready');
     children.push(apollo);
+    const compareTessera = compareScratch
+      ? await start('node', ['dist/src/main.js'], { ...tesseraEnv, DATABASE_URL: compareScratch.url, PORT: '4809' }, 'Tessera listening')
+      : null;
+    if (compareTessera) children.push(compareTessera);
     // The same schema and resolvers as bare Apollo, executed by graphql-jit: what the executor costs.
     const jit = await start('node', [...profile, '-r', 'ts-node/register/transpile-only', 'bench/graphql-jit-server.ts'], { ...runtime, PORT: '4807', DATABASE_URL: scratch.url, PEPPER }, 'ready');
     children.push(jit);
@@ -213,7 +228,7 @@ async function main(): Promise<void> {
     children.push(memory);
 
     const form = { 'content-type': 'application/x-www-form-urlencoded' };
-    const introspection = (port: number): autocannon.Options => ({ url: `http://127.0.0.1:${port}/oauth/introspect`, method: 'POST', headers: { ...form, authorization: `Bearer ${caller}` } });
+    const introspection = (port: number, bearer = caller): autocannon.Options => ({ url: `http://127.0.0.1:${port}/oauth/introspect`, method: 'POST', headers: { ...form, authorization: `Bearer ${bearer}` } });
     const viewer = (port: number): autocannon.Options => ({
       url: `http://127.0.0.1:${port}/graphql`, method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${subject}` },
@@ -232,6 +247,9 @@ async function main(): Promise<void> {
       ['floor: prepared point select', floor.pid!, { url: 'http://127.0.0.1:4802/', method: 'POST', headers: form, body: `token=${subject}` }],
       ['reference: the floor answering from memory', memory.pid!, { url: 'http://127.0.0.1:4806/', method: 'POST', headers: form, body: `token=${subject}` }],
       [`Tessera: introspect, cache hot (${HOT} subjects)`, tessera.pid!, cycling(introspection(4801), tokenForm, hot)],
+      ...(compareTessera && compared
+        ? [[`Tessera at ${COMPARE_TOKENS} tokens: introspect, cache hot (${HOT} subjects)`, compareTessera.pid!, cycling(introspection(4809, compared.caller), tokenForm, compared.hot)] as [string, number, autocannon.Options]]
+        : []),
       [`Tessera: introspect, cache cold (${COLD} subjects cycled)`, tessera.pid!, cycling(introspection(4801), tokenForm, cold)],
       [`Tessera, cache off: introspect (${COLD} subjects cycled)`, uncached.pid!, cycling(introspection(4805), tokenForm, cold)],
       ['bare Apollo Server: { viewer } (same lookup)', apollo.pid!, viewer(4803)],
@@ -288,11 +306,21 @@ async function main(): Promise<void> {
       const [viewerCpu, pageCpu] = [cpuOf(viewerScenario), cpuOf(pageScenario)];
       if (viewerCpu && pageCpu) process.stdout.write(`\n${server}: a page of 50 tokens costs ${(pageCpu / viewerCpu).toFixed(2)}x the server CPU of { viewer } (medians: ${pageCpu} vs ${viewerCpu} µs)\n`);
     }
+    const hotAt = (prefix: string) => scenarios.findIndex(([name]) => name.startsWith(prefix) && name.includes('cache hot'));
+    const [main, small] = [hotAt('Tessera: introspect'), hotAt(`Tessera at ${COMPARE_TOKENS} tokens`)];
+    if (main >= 0 && small >= 0) {
+      const change = (pick: (r: Result) => number) => median(rounds.map((results) => pick(results[main]) / pick(results[small]) - 1));
+      const percent = (value: number) => `${value >= 0 ? '+' : ''}${(value * 100).toFixed(1)} %`;
+      process.stdout.write(
+        `\nCache-hot introspection at ${TOKENS} against ${COMPARE_TOKENS} tokens, median of the rounds' changes: req/s ${percent(change((r) => r.rps))}, server CPU per request ${percent(change((r) => r.cpuUsPerRequest))}\n`,
+      );
+    }
     process.stdout.write(`\n${await measureRevocation('http://127.0.0.1:4801', 'http://127.0.0.1:4804', caller, revocable)}`);
   } finally {
     for (const child of children) child.kill('SIGTERM');
     await new Promise((resolve) => setTimeout(resolve, 500));
     await scratch.drop();
+    await compareScratch?.drop();
   }
 }
 
