@@ -31,6 +31,13 @@ export interface RunningServer {
 }
 
 const GRACE_SWEEP_INTERVAL_MS = 30_000;
+/**
+ * How long an idle keep-alive connection stays open: longer than the idle timeouts of the proxies and
+ * clients in front (AWS ALB and nginx 60 s), so that they, not Tessera, close it. Node's default (5 s)
+ * races a client's next request on a connection being closed: an ECONNRESET, or a proxy's 502, for a
+ * request Tessera never saw. A stop still closes idle connections at once.
+ */
+const KEEP_ALIVE_MS = 65_000;
 
 export interface StartOptions {
   /** Receives every SQL statement (tests that count queries). */
@@ -70,6 +77,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     const { handler, apollo, metrics } = await createApp(config, db, await buildTesseraSchema(), services);
     const requests = drainable(handler);
     const server = createServer(requests.listener);
+    server.keepAliveTimeout = KEEP_ALIVE_MS;
     // Only GET /metrics there; anything else is 404.
     metricsServer =
       config.metricsPort === undefined

@@ -1,3 +1,5 @@
+import { Agent, get } from 'node:http';
+import { Socket } from 'node:net';
 import { TestServer, startTestServer } from '../support/test-server';
 
 describe('the HTTP server', () => {
@@ -14,6 +16,27 @@ describe('the HTTP server', () => {
     const ready = await fetch(`${server.url}/readyz`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({ status: 'ready' });
+  });
+
+  it("keeps an idle connection open longer than a proxy's idle timeout, so the proxy closes it, not Tessera", async () => {
+    // Node's default closed idle connections after 5 s, racing a client's next request on them (ECONNRESET, a proxy's 502).
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const healthz = () =>
+      new Promise<{ socket: Socket; keepAlive: unknown }>((resolve, reject) => {
+        const request = get(`${server.url}/healthz`, { agent }, (response) => {
+          response.resume();
+          response.on('end', () => resolve({ socket: request.socket!, keepAlive: response.headers['keep-alive'] }));
+        });
+        request.on('error', reject);
+      });
+    try {
+      const first = await healthz();
+      expect(first.keepAlive).toBe('timeout=65');
+      await new Promise((resolve) => setTimeout(resolve, 5500));
+      expect((await healthz()).socket).toBe(first.socket);
+    } finally {
+      agent.destroy();
+    }
   });
 
   it('serves POST /graphql', async () => {
