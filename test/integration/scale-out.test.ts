@@ -7,6 +7,14 @@ import { issueToken } from '../support/token-helpers';
 
 const LOGIN = 'mutation($input: LoginInput!) { login(input: $input) { sessionToken } }';
 
+/**
+ * How soon the other instance must refuse a revoked token. It polls every 50 ms (the measured p99 across
+ * processes is in docs/BENCHMARKS.md); the bound has to tell the poll from the 5 s a cached entry lives, with
+ * room for this one process, running both servers and the test on a loaded 2-core machine, to stall for a
+ * second (500 ms was once exceeded at 1,280 ms in a clean-clone CI run).
+ */
+const PROPAGATION_BOUND_MS = 1500;
+
 /** Two instances on one database, as behind a load balancer. */
 describe('several instances on one database', () => {
   let first: TestServer;
@@ -40,8 +48,7 @@ describe('several instances on one database', () => {
       expect(Date.now() - answered).toBeLessThan(2000);
     }
     const refusedAfterMs = Date.now() - answered;
-    // Polled every 50 ms; 500 ms leaves room for a loaded 2-core machine (docs/BENCHMARKS.md has the measured p99).
-    expect(refusedAfterMs).toBeLessThan(500);
+    expect(refusedAfterMs).toBeLessThan(PROPAGATION_BOUND_MS);
     expect((await viewerOnSecond()).status).toBe(401);
     process.stdout.write(`revocation seen on the other instance after ${refusedAfterMs} ms (${acceptedAfter} requests accepted meanwhile)\n`);
   });
@@ -64,12 +71,12 @@ describe('several instances on one database', () => {
       while ((await statusOnSecond(secret)) === 200) expect(Date.now() - from).toBeLessThan(2000);
       return Date.now() - from;
     };
-    expect(await until(quick.secret)).toBeLessThan(500);
+    expect(await until(quick.secret)).toBeLessThan(PROPAGATION_BOUND_MS);
     expect(await statusOnSecond(slow.secret)).toBe(200);
     await open.commitTransaction();
     await open.release();
     // Well inside the 5 s an entry lives: the skipped id was looked for again.
-    expect(await until(slow.secret)).toBeLessThan(500);
+    expect(await until(slow.secret)).toBeLessThan(PROPAGATION_BOUND_MS);
   });
 
   it(testDatabase() === 'mysql' ? 'shares sign-in failure counts: the other instance refuses after at most one more failure' : 'counts sign-in failures per instance on SQLite (one instance is the supported setup)', async () => {
