@@ -293,21 +293,14 @@ async function main(): Promise<void> {
       const p99Ratio = median(rounds.map((results) => results[i].p99 / results[0].p99));
       process.stdout.write(`| ${name} | ${of((r) => r.rps)} | ${of((r) => r.p99)} | ${of((r) => r.cpuUsPerRequest)} | ${ratio.toFixed(2)} | ${p99Ratio.toFixed(2)} |\n`);
     });
-    const cpuOf = (name: string) => {
-      const index = scenarios.findIndex(([scenario]) => scenario === name);
-      return index < 0 ? null : median(rounds.map((results) => results[index].cpuUsPerRequest));
-    };
-    const pages: Array<[string, string, string]> = [
-      ['Tessera', 'Tessera: GraphQL { viewer }', 'Tessera: GraphQL page of 50 tokens'],
-      ['bare Apollo Server', 'bare Apollo Server: { viewer } (same lookup)', 'bare Apollo Server: page of 50 tokens (same query)'],
-      ['bare graphql-jit', 'bare graphql-jit: { viewer } (same lookup)', 'bare graphql-jit: page of 50 tokens (same query)'],
-    ];
-    for (const [server, viewerScenario, pageScenario] of pages) {
-      const [viewerCpu, pageCpu] = [cpuOf(viewerScenario), cpuOf(pageScenario)];
+    // The scenario of one server doing one thing, by the start and a part of its name (e.g. 'bare Apollo Server:', 'page of 50').
+    const scenarioOf = (server: string, doing: string) => scenarios.findIndex(([name]) => name.startsWith(server) && name.includes(doing));
+    const cpuOf = (index: number) => (index < 0 ? null : median(rounds.map((results) => results[index].cpuUsPerRequest)));
+    for (const [server, prefix] of [['Tessera', 'Tessera: GraphQL'], ['bare Apollo Server', 'bare Apollo Server:'], ['bare graphql-jit', 'bare graphql-jit:']]) {
+      const [viewerCpu, pageCpu] = [cpuOf(scenarioOf(prefix, '{ viewer }')), cpuOf(scenarioOf(prefix, 'page of 50'))];
       if (viewerCpu && pageCpu) process.stdout.write(`\n${server}: a page of 50 tokens costs ${(pageCpu / viewerCpu).toFixed(2)}x the server CPU of { viewer } (medians: ${pageCpu} vs ${viewerCpu} µs)\n`);
     }
-    const hotAt = (prefix: string) => scenarios.findIndex(([name]) => name.startsWith(prefix) && name.includes('cache hot'));
-    const [main, small] = [hotAt('Tessera: introspect'), hotAt(`Tessera at ${COMPARE_TOKENS} tokens`)];
+    const [main, small] = [scenarioOf('Tessera: introspect', 'cache hot'), scenarioOf(`Tessera at ${COMPARE_TOKENS} tokens`, 'cache hot')];
     if (main >= 0 && small >= 0) {
       const change = (pick: (r: Result) => number) => median(rounds.map((results) => pick(results[main]) / pick(results[small]) - 1));
       const percent = (value: number) => `${value >= 0 ? '+' : ''}${(value * 100).toFixed(1)} %`;
