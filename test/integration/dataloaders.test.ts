@@ -1,9 +1,9 @@
-import { GraphQLResolveInfo, OperationDefinitionNode, parse } from 'graphql';
 import { RequestContext } from '../../src/core/context/request-context';
 import { createLoaders } from '../../src/loaders';
 import { AccessTokenEntity } from '../../src/modules/access-token/access-token.entity';
 import { creatorOf, resourceOf, withRelationsLoaded } from '../../src/modules/access-token/access-token.relations';
 import { QueryCounter } from '../support/query-counter';
+import { resolveInfoOf } from '../support/resolve-info';
 import { ADMIN_PASSWORD, TestServer, startTestServer } from '../support/test-server';
 import { createHierarchy, createUser, loginAsAdmin, ok } from '../support/fixtures';
 import { issueToken } from '../support/token-helpers';
@@ -112,10 +112,7 @@ describe('nested queries go through per-request DataLoaders', () => {
     const tokens = await server.db.manager.find(AccessTokenEntity, { take: 40, order: { id: 'DESC' } });
     expect(tokens.filter((token) => token.resourceType).length).toBeGreaterThan(0);
     const page = { edges: tokens.map((node) => ({ cursor: node.id, node })), totalCount: tokens.length, pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null } };
-    const selecting = (node: string) => {
-      const field = (parse(`{ accessTokens { edges { node { id ${node} } } } }`).definitions[0] as OperationDefinitionNode).selectionSet.selections[0];
-      return { fieldNodes: [field], fragments: {} } as unknown as GraphQLResolveInfo;
-    };
+    const selecting = (node: string) => resolveInfoOf(`{ accessTokens { edges { node { id ${node} } } } }`);
     const contextWith = () => ({ loaders: createLoaders(server.db) }) as unknown as RequestContext;
 
     const bare = contextWith();

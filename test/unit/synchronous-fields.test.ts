@@ -1,4 +1,4 @@
-import { GraphQLResolveInfo, GraphQLSchema, Kind, OperationDefinitionNode, assertAbstractType, parse } from 'graphql';
+import { GraphQLResolveInfo, GraphQLSchema, assertAbstractType } from 'graphql';
 import { RowLoader } from '../../src/core/database/loaders';
 import { selectedFields } from '../../src/core/graphql/selection';
 import { typeNameOf } from '../../src/core/graphql/type-resolution';
@@ -6,6 +6,7 @@ import { GroupEntity } from '../../src/modules/group/group.entity';
 import { ProjectEntity } from '../../src/modules/project/project.entity';
 import { UserKind } from '../../src/modules/user/user.entity';
 import { buildTesseraSchema } from '../../src/schema';
+import { resolveInfoOf } from '../support/resolve-info';
 
 describe('interfaces and unions resolve their concrete type synchronously', () => {
   let schema: GraphQLSchema;
@@ -44,22 +45,14 @@ describe('typeNameOf', () => {
 });
 
 describe('selectedFields', () => {
-  const infoOf = (document: string): GraphQLResolveInfo => {
-    const parsed = parse(document);
-    const operation = parsed.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)!;
-    const fragments = Object.fromEntries(parsed.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d]] : [])));
-    const field = operation.selectionSet.selections[0];
-    return { fieldNodes: [field], fragments } as unknown as GraphQLResolveInfo;
-  };
-
   it('finds the fields at a path through inline and named fragments', () => {
-    const info = infoOf(`{ tokens { edges { node { id ...More ... on AccessToken { owner { id } } } } } }
+    const info = resolveInfoOf(`{ tokens { edges { node { id ...More ... on AccessToken { owner { id } } } } } }
       fragment More on AccessToken { status createdBy { id } }`);
     expect([...selectedFields(info, ['edges', 'node'])].sort()).toEqual(['createdBy', 'id', 'owner', 'status']);
   });
 
   it('gives nothing for a path the query does not select', () => {
-    expect(selectedFields(infoOf('{ tokens { pageInfo { endCursor } } }'), ['edges', 'node']).size).toBe(0);
+    expect(selectedFields(resolveInfoOf('{ tokens { pageInfo { endCursor } } }'), ['edges', 'node']).size).toBe(0);
   });
 });
 
