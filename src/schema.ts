@@ -8,6 +8,7 @@ import { resolveTypesSynchronously } from './core/graphql/type-resolution';
 import { refuseMalformedArguments, validateArgs } from './core/graphql/validate-args';
 import { AuditResolver, ViewerAuditResolver } from './modules/audit/audit.resolver';
 import {
+  AccessTokenConnectionResolver,
   AccessTokenResolver,
   GroupAccessTokensResolver,
   OrganizationAccessTokensResolver,
@@ -41,6 +42,7 @@ const RESOLVERS = [
   AuditResolver,
   ViewerAuditResolver,
   AccessTokenResolver,
+  AccessTokenConnectionResolver,
   ViewerAccessTokensResolver,
   OrganizationAccessTokensResolver,
   GroupAccessTokensResolver,

@@ -111,16 +111,17 @@ describe('nested queries go through per-request DataLoaders', () => {
   it('loads the owners, creators and resources a page of tokens selects before its nodes resolve, so those fields answer at once', async () => {
     const tokens = await server.db.manager.find(AccessTokenEntity, { take: 40, order: { id: 'DESC' } });
     expect(tokens.filter((token) => token.resourceType).length).toBeGreaterThan(0);
-    const page = { edges: tokens.map((node) => ({ cursor: node.id, node })), totalCount: tokens.length, pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null } };
-    const selecting = (node: string) => resolveInfoOf(`{ accessTokens { edges { node { id ${node} } } } }`);
+    const edges = tokens.map((node) => ({ cursor: node.id, node }));
+    // The info of the `edges` field of a page.
+    const selecting = (node: string) => resolveInfoOf(`{ edges { node { id ${node} } } }`);
     const contextWith = () => ({ loaders: createLoaders(server.db) }) as unknown as RequestContext;
 
     const bare = contextWith();
-    await withRelationsLoaded(bare, selecting('name'), page);
+    await withRelationsLoaded(bare, selecting('name'), edges);
     expect(bare.loaders.userById.peekOrLoad(tokens[0].ownerId)).toBeInstanceOf(Promise);
 
     const full = contextWith();
-    await withRelationsLoaded(full, selecting('status createdBy { id } resource { __typename }'), page);
+    await withRelationsLoaded(full, selecting('status createdBy { id } resource { __typename }'), edges);
     for (const token of tokens) {
       expect(full.loaders.userById.peekOrLoad(token.ownerId)).not.toBeInstanceOf(Promise);
       expect(creatorOf(full.loaders, token)).not.toBeInstanceOf(Promise);

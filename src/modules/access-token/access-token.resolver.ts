@@ -6,7 +6,7 @@ import { groupPath, organizationPath, projectPath } from '../../core/authorizati
 import { SCOPES_BY_LEVEL, SCOPE_DESCRIPTIONS } from './access-token.scopes';
 import { RequestContext } from '../../core/context/request-context';
 import { Loaded } from '../../core/database/loaders';
-import { ConnectionArgs } from '../../core/pagination/connection';
+import { ConnectionArgs, ConnectionResult, Edge } from '../../core/pagination/connection';
 import { GroupEntity } from '../group/group.entity';
 import { OrganizationEntity } from '../organization/organization.entity';
 import { DeletePayload } from '../organization/organization.types';
@@ -41,8 +41,8 @@ export class AccessTokenResolver {
 
   @RequireRole(Role.ADMIN, AccessTarget.PLATFORM)
   @Query(() => AccessTokenConnection, { description: 'Every access token on the platform, newest first (platform admins).' })
-  async accessTokens(@Ctx() ctx: RequestContext, @Args() filter: AccessTokenFilterArgs, @Args() page: ConnectionArgs, @Info() info: GraphQLResolveInfo) {
-    return withRelationsLoaded(ctx, info, await ctx.services.accessTokenQueries.listAll(ctx, filter, page));
+  accessTokens(@Ctx() ctx: RequestContext, @Args() filter: AccessTokenFilterArgs, @Args() page: ConnectionArgs) {
+    return ctx.services.accessTokenQueries.listAll(ctx, filter, page);
   }
 
   @Authenticated()
@@ -149,31 +149,40 @@ export class AccessTokenResolver {
 @Resolver(() => Viewer)
 export class ViewerAccessTokensResolver {
   @FieldResolver(() => AccessTokenConnection, { description: "The caller's own personal tokens, newest first." })
-  async accessTokens(@Ctx() ctx: RequestContext, @Args() filter: AccessTokenFilterArgs, @Args() page: ConnectionArgs, @Info() info: GraphQLResolveInfo) {
-    return withRelationsLoaded(ctx, info, await ctx.services.accessTokenQueries.listOwn(ctx, filter, page));
+  accessTokens(@Ctx() ctx: RequestContext, @Args() filter: AccessTokenFilterArgs, @Args() page: ConnectionArgs) {
+    return ctx.services.accessTokenQueries.listOwn(ctx, filter, page);
   }
 }
 
 @Resolver(() => OrganizationEntity)
 export class OrganizationAccessTokensResolver {
   @FieldResolver(() => AccessTokenConnection, { description: 'Tokens bound to the organization itself, newest first (its ADMINs).' })
-  async accessTokens(@Ctx() ctx: RequestContext, @Root() organization: OrganizationEntity, @Args() filter: AccessTokenFilterArgs, @Args() page: ConnectionArgs, @Info() info: GraphQLResolveInfo) {
-    return withRelationsLoaded(ctx, info, await ctx.services.accessTokenQueries.listForResource(ctx, organizationPath(organization.id), filter, page));
+  accessTokens(@Ctx() ctx: RequestContext, @Root() organization: OrganizationEntity, @Args() filter: AccessTokenFilterArgs, @Args() page: ConnectionArgs) {
+    return ctx.services.accessTokenQueries.listForResource(ctx, organizationPath(organization.id), filter, page);
   }
 }
 
 @Resolver(() => GroupEntity)
 export class GroupAccessTokensResolver {
   @FieldResolver(() => AccessTokenConnection, { description: 'Tokens bound to the group, newest first (its ADMINs).' })
-  async accessTokens(@Ctx() ctx: RequestContext, @Root() group: GroupEntity, @Args() filter: AccessTokenFilterArgs, @Args() page: ConnectionArgs, @Info() info: GraphQLResolveInfo) {
-    return withRelationsLoaded(ctx, info, await ctx.services.accessTokenQueries.listForResource(ctx, groupPath(group), filter, page));
+  accessTokens(@Ctx() ctx: RequestContext, @Root() group: GroupEntity, @Args() filter: AccessTokenFilterArgs, @Args() page: ConnectionArgs) {
+    return ctx.services.accessTokenQueries.listForResource(ctx, groupPath(group), filter, page);
   }
 }
 
 @Resolver(() => ProjectEntity)
 export class ProjectAccessTokensResolver {
   @FieldResolver(() => AccessTokenConnection, { description: 'Tokens bound to the project, newest first (its ADMINs).' })
-  async accessTokens(@Ctx() ctx: RequestContext, @Root() project: ProjectEntity, @Args() filter: AccessTokenFilterArgs, @Args() page: ConnectionArgs, @Info() info: GraphQLResolveInfo) {
-    return withRelationsLoaded(ctx, info, await ctx.services.accessTokenQueries.listForResource(ctx, projectPath(project), filter, page));
+  accessTokens(@Ctx() ctx: RequestContext, @Root() project: ProjectEntity, @Args() filter: AccessTokenFilterArgs, @Args() page: ConnectionArgs) {
+    return ctx.services.accessTokenQueries.listForResource(ctx, projectPath(project), filter, page);
+  }
+}
+
+/** Every page of tokens, whichever list it comes from: what its nodes select beyond the token rows is loaded first. */
+@Resolver(() => AccessTokenConnection)
+export class AccessTokenConnectionResolver {
+  @FieldResolver()
+  edges(@Ctx() ctx: RequestContext, @Root() page: ConnectionResult<AccessTokenEntity>, @Info() info: GraphQLResolveInfo): Promise<Edge<AccessTokenEntity>[]> {
+    return withRelationsLoaded(ctx, info, page.edges);
   }
 }

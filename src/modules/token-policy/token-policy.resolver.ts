@@ -1,10 +1,8 @@
-import { GraphQLResolveInfo } from 'graphql';
-import { Arg, Args, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { AccessTarget, RequireRole } from '../../core/authorization/access-directives';
 import { Role } from '../../core/authorization/role';
 import { RequestContext } from '../../core/context/request-context';
 import { ConnectionArgs } from '../../core/pagination/connection';
-import { withRelationsLoaded } from '../access-token/access-token.relations';
 import { AccessTokenConnection } from '../access-token/access-token.types';
 import { OrganizationEntity } from '../organization/organization.entity';
 import { TokenPolicyEntity } from './token-policy.entity';
@@ -22,13 +20,8 @@ export class TokenPolicyResolver {
   @Query(() => AccessTokenConnection, {
     description: "Dry run of the organization's `revokeUnusedAfterDays`: its live tokens that the next stale-token sweep revokes, newest first; empty without that rule (its ADMINs).",
   })
-  async staleAccessTokens(
-    @Ctx() ctx: RequestContext,
-    @Arg('organizationId', () => ID, { description: 'The organization.' }) organizationId: string,
-    @Args() page: ConnectionArgs,
-    @Info() info: GraphQLResolveInfo,
-  ) {
-    return withRelationsLoaded(ctx, info, await ctx.services.staleTokens.listStale(ctx, organizationId, page));
+  staleAccessTokens(@Ctx() ctx: RequestContext, @Arg('organizationId', () => ID, { description: 'The organization.' }) organizationId: string, @Args() page: ConnectionArgs) {
+    return ctx.services.staleTokens.listStale(ctx, organizationId, page);
   }
 
   @FieldResolver(() => ID, { description: "A stable identity for client caches (Apollo's `TokenPolicy:<id>`): its organization's id, as an organization has one policy." })
