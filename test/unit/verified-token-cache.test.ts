@@ -112,4 +112,72 @@ describe('the verified-token cache', () => {
     expect(queries).toEqual([['a', 'b'], ['a'], ['a']]);
     await cache.stop();
   });
+
+  it('makes one query for concurrent lookups of the same missing digests, each answered with its own rows', async () => {
+    const releases: Array<() => void> = [];
+    const release = () => releases.splice(0).forEach((resolve) => resolve());
+    const { cache, queries, lookup } = cacheWithClock(1000, async (hashes) => {
+      await new Promise<void>((resolve) => releases.push(resolve));
+      return hashes.filter((hash) => hash !== 'unknown').map(rowOf);
+    });
+    const first = lookup(['a', 'unknown']);
+    const second = lookup(['a']);
+    const third = lookup(['unknown', 'a']);
+    await tick();
+    expect(queries).toEqual([['a', 'unknown']]);
+    release();
+    expect((await first).map((row) => row.tokenHash)).toEqual(['a']);
+    expect((await second).map((row) => row.tokenHash)).toEqual(['a']);
+    expect((await third).map((row) => row.tokenHash)).toEqual(['a']);
+    // A digest partly under way: only the other one is read.
+    const fourth = lookup(['b']);
+    const fifth = lookup(['b', 'c']);
+    await tick();
+    expect(queries).toEqual([['a', 'unknown'], ['b'], ['c']]);
+    release();
+    expect((await fourth).map((row) => row.tokenHash)).toEqual(['b']);
+    expect((await fifth).map((row) => row.tokenHash).sort()).toEqual(['b', 'c']);
+    await cache.stop();
+  });
+
+  it('does not let a lookup that follows an invalidation join a read that started before it', async () => {
+    const releases: Array<() => void> = [];
+    const { cache, queries, lookup } = cacheWithClock(1000, async (hashes) => {
+      await new Promise<void>((resolve) => releases.push(resolve));
+      return hashes.map(rowOf);
+    });
+    const before = lookup(['a']);
+    await tick();
+    // The token is revoked while its row is being read: that read may return the row as it was.
+    cache.invalidate({ tokenIds: ['id-a'] });
+    const after = lookup(['a']);
+    await tick();
+    expect(queries).toEqual([['a'], ['a']]);
+    releases.forEach((release) => release());
+    await Promise.all([before, after]);
+    await cache.stop();
+  });
+
+  it('fails every lookup that waited for a failed read, and reads again on the next one', async () => {
+    let fail = true;
+    let release: () => void = () => undefined;
+    const { cache, queries, lookup } = cacheWithClock(1000, async (hashes) => {
+      await new Promise<void>((resolve) => (release = resolve));
+      if (fail) throw new Error('connection lost');
+      return hashes.map(rowOf);
+    });
+    const first = lookup(['a']);
+    const second = lookup(['a']);
+    await tick();
+    release();
+    await expect(first).rejects.toThrow('connection lost');
+    await expect(second).rejects.toThrow('connection lost');
+    fail = false;
+    const third = lookup(['a']);
+    await tick();
+    release();
+    expect(await third).toHaveLength(1);
+    expect(queries).toEqual([['a'], ['a']]);
+    await cache.stop();
+  });
 });

@@ -69,6 +69,14 @@ export class VerifiedTokenCache {
   private refreshing: Promise<void> = Promise.resolve();
   /** The database lookup `wrap` put the cache in front of: misses and background re-reads read through it. */
   private source: TokenLookup | null = null;
+  /**
+   * Reads of missing digests under way, and the generation each started in: a lookup of the same
+   * digest waits for that read instead of making its own (a hot token that expires, or a new
+   * instance taking traffic, costs one query, not one per concurrent request). Only a read started
+   * since the last invalidation is joined: one started before may return the row as it was before
+   * the change.
+   */
+  private readonly inFlight = new Map<string, { generation: number; read: Promise<TokenRecord[]> }>();
 
   constructor(private readonly options: VerifiedTokenCacheOptions) {
     this.clock = options.clock ?? performance;
@@ -101,8 +109,31 @@ export class VerifiedTokenCache {
         }
       }
       if (missing.length === 0) return found;
-      return found.concat(await this.readAndKeep(missing, missing));
+      return found.concat(await this.readMissing(missing));
     };
+  }
+
+  /** The rows of these uncached digests: joins the reads under way for some (see `inFlight`), one new read for the rest. */
+  private async readMissing(missing: string[]): Promise<TokenRecord[]> {
+    const reads: Promise<TokenRecord[]>[] = [];
+    const unread: string[] = [];
+    for (const hash of missing) {
+      const flight = this.inFlight.get(hash);
+      if (flight?.generation === this.generation) {
+        if (!reads.includes(flight.read)) reads.push(flight.read);
+      } else unread.push(hash);
+    }
+    if (unread.length > 0) {
+      const flight = { generation: this.generation, read: this.readAndKeep(unread, unread) };
+      for (const hash of unread) this.inFlight.set(hash, flight);
+      const settled = () => {
+        for (const hash of unread) if (this.inFlight.get(hash) === flight) this.inFlight.delete(hash);
+      };
+      flight.read.then(settled, settled);
+      reads.push(flight.read);
+    }
+    const wanted = new Set(missing);
+    return (await Promise.all(reads)).flat().filter((record) => wanted.delete(record.tokenHash));
   }
 
   /** Cancels the next background re-read and waits for one under way (shutdown, before the pool closes). */
