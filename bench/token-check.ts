@@ -147,7 +147,18 @@ function cycling(options: autocannon.Options, body: (subject: string) => string,
  * same subjects, so that they serve the same requests as the cache-hot scenario.
  */
 function rotating(options: autocannon.Options, body: (subject: string) => string, subjects: string[]): autocannon.Options {
-  return { ...options, requests: subjects.map((subject) => ({ body: body(subject) })) };
+  let clients = 0;
+  return {
+    ...options,
+    requests: subjects.map((subject) => ({ body: body(subject) })),
+    // Each connection starts at its own place in the list (autocannon 8's request iterator, pinned): in step, all
+    // would ask about the same subject at once, and about each one only once per pass over the list (seconds).
+    setupClient: (client) => {
+      const iterator = (client as unknown as { requestIterator: { currentRequestIndex: number; currentRequest: unknown; requests: unknown[] } }).requestIterator;
+      iterator.currentRequestIndex = Math.floor((clients++ * subjects.length) / CONNECTIONS) % subjects.length;
+      iterator.currentRequest = iterator.requests[iterator.currentRequestIndex];
+    },
+  };
 }
 
 const quantile = (values: number[], q: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))];
@@ -228,7 +239,7 @@ async function main(): Promise<void> {
     // Today's path for comparison: the same server with the cache off.
     const uncached = await start('node', ['dist/src/main.js'], { ...tesseraEnv, PORT: '4805', TESSERA_TOKEN_CACHE_ENTRIES: '0' }, 'Tessera listening');
     children.push(uncached);
-    const floor = await start('node', ['-r', 'ts-node/register/transpile-only', 'bench/floor-server.ts'], { ...runtime, PORT: '4802', DATABASE_URL: scratch.url, PEPPER }, 'ready');
+    const floor = await start('node', [...profile, '-r', 'ts-node/register/transpile-only', 'bench/floor-server.ts'], { ...runtime, PORT: '4802', DATABASE_URL: scratch.url, PEPPER }, 'ready');
     children.push(floor);
     const apollo = await start('node', [...profile, '-r', 'ts-node/register/transpile-only', 'bench/apollo-server.ts'], { ...runtime, PORT: '4803', DATABASE_URL: scratch.url, PEPPER }, 'ready');
     children.push(apollo);
@@ -240,7 +251,7 @@ async function main(): Promise<void> {
     const jit = await start('node', [...profile, '-r', 'ts-node/register/transpile-only', 'bench/graphql-jit-server.ts'], { ...runtime, PORT: '4807', DATABASE_URL: scratch.url, PEPPER }, 'ready');
     children.push(jit);
     // The floor with every row in memory: what a cache hit could cost at the least.
-    const memory = await start('node', ['-r', 'ts-node/register/transpile-only', 'bench/floor-server.ts'], { ...production, PORT: '4806', DATABASE_URL: scratch.url, PEPPER, LOOKUP: 'memory' }, 'ready');
+    const memory = await start('node', [...profile, '-r', 'ts-node/register/transpile-only', 'bench/floor-server.ts'], { ...production, PORT: '4806', DATABASE_URL: scratch.url, PEPPER, LOOKUP: 'memory' }, 'ready');
     children.push(memory);
 
     const form = { 'content-type': 'application/x-www-form-urlencoded' };

@@ -18,7 +18,7 @@ import {
 import { accessTokenAccessTarget } from './modules/access-token/access-token.access-target';
 import { GroupResolver } from './modules/group/group.resolver';
 import { membershipAccessTarget } from './modules/membership/membership.access-target';
-import { MembershipResolver } from './modules/membership/membership.resolver';
+import { MembershipConnectionResolver, MembershipResolver } from './modules/membership/membership.resolver';
 import { OAuthClientResolver } from './modules/oauth-client/oauth-client.resolver';
 import { OrganizationResolver } from './modules/organization/organization.resolver';
 import { ProjectResolver } from './modules/project/project.resolver';
@@ -26,7 +26,7 @@ import { RESOURCE_ACCESS_TARGETS } from './modules/resource-hierarchy/resource-h
 import { SessionResolver } from './modules/session/session.resolver';
 import { OrganizationTokenPolicyResolver, TokenPolicyResolver } from './modules/token-policy/token-policy.resolver';
 import { AccessTokenUsageResolver, ViewerAccessTokenResolver } from './modules/token-usage/usage.resolver';
-import { AuditEventActorResolver, UserResolver, ViewerResolver } from './modules/user/user.resolver';
+import { AuditEventActorResolver, AuditEventConnectionResolver, UserResolver, ViewerResolver } from './modules/user/user.resolver';
 import { webhookEndpointAccessTarget } from './modules/webhooks/webhook-endpoint.access-target';
 import { WebhookResolver } from './modules/webhooks/webhook.resolver';
 
@@ -34,11 +34,13 @@ const RESOLVERS = [
   ViewerResolver,
   UserResolver,
   AuditEventActorResolver,
+  AuditEventConnectionResolver,
   SessionResolver,
   OrganizationResolver,
   GroupResolver,
   ProjectResolver,
   MembershipResolver,
+  MembershipConnectionResolver,
   AuditResolver,
   ViewerAuditResolver,
   AccessTokenResolver,

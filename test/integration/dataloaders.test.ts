@@ -1,7 +1,11 @@
+import { AuditEventEntity } from '../../src/core/audit/audit-event.entity';
 import { RequestContext } from '../../src/core/context/request-context';
 import { createLoaders } from '../../src/loaders';
 import { AccessTokenEntity } from '../../src/modules/access-token/access-token.entity';
 import { creatorOf, resourceOf, withRelationsLoaded } from '../../src/modules/access-token/access-token.relations';
+import { MembershipEntity } from '../../src/modules/membership/membership.entity';
+import { MembershipConnectionResolver, MembershipResolver } from '../../src/modules/membership/membership.resolver';
+import { AuditEventActorResolver, AuditEventConnectionResolver } from '../../src/modules/user/user.resolver';
 import { QueryCounter } from '../support/query-counter';
 import { resolveInfoOf } from '../support/resolve-info';
 import { ADMIN_PASSWORD, TestServer, startTestServer } from '../support/test-server';
@@ -127,5 +131,43 @@ describe('nested queries go through per-request DataLoaders', () => {
       expect(creatorOf(full.loaders, token)).not.toBeInstanceOf(Promise);
       expect(resourceOf(full.loaders, token)).not.toBeInstanceOf(Promise);
     }
+  });
+
+  it('loads the members and resources a page of memberships selects, and the actors of a page of audit events, before their nodes resolve', async () => {
+    const contextWith = () => ({ loaders: createLoaders(server.db) }) as unknown as RequestContext;
+    const page = <T extends { id: string }>(nodes: T[]) => ({ edges: nodes.map((node) => ({ cursor: node.id, node })), pageInfo: {}, totalCount: () => nodes.length }) as never;
+
+    const memberships = await server.db.manager.find(MembershipEntity, { take: 20 });
+    expect(memberships.length).toBeGreaterThan(2);
+    const [pages, fields] = [new MembershipConnectionResolver(), new MembershipResolver()];
+    const unselected = contextWith();
+    await pages.edges(unselected, page(memberships), resolveInfoOf('{ edges { node { id role } } }'));
+    expect(fields.member(unselected, memberships[0])).toBeInstanceOf(Promise);
+    const selected = contextWith();
+    await pages.edges(selected, page(memberships), resolveInfoOf('{ edges { node { member { id } ... on Membership { resource { __typename } } } } }'));
+    for (const membership of memberships) {
+      expect(fields.member(selected, membership)).toEqual(expect.objectContaining({ id: membership.userId }));
+      expect(fields.resource(selected, membership)).toEqual(expect.objectContaining({ id: membership.resourceId }));
+    }
+
+    const events = await server.db.manager.find(AuditEventEntity, { take: 20, order: { id: 'DESC' } });
+    const acted = events.filter((event) => event.actorId);
+    expect(acted.length).toBeGreaterThan(2);
+    const [trails, actors] = [new AuditEventConnectionResolver(), new AuditEventActorResolver()];
+    const bare = contextWith();
+    await trails.edges(bare, page(events), resolveInfoOf('{ edges { node { id action } } }'));
+    expect(actors.actor(bare, acted[0])).toBeInstanceOf(Promise);
+    const withActors = contextWith();
+    await trails.edges(withActors, page(events), resolveInfoOf('{ edges { node { actor { id } } } }'));
+    for (const event of acted) expect(actors.actor(withActors, event)).toEqual(expect.objectContaining({ id: event.actorId }));
+  });
+
+  it('reads the members of a page of memberships and the actors of a page of audit events in one statement each', async () => {
+    const users = async (query: string) =>
+      (await counter.during(async () => ok(await server.gql(query, {}, admin)))).filter((q) => q.trimStart().toUpperCase().startsWith('SELECT') && /\bFROM [`"]?users[`"]?/i.test(q)).length;
+    const withoutPeople = await users('{ auditEvents(first: 30) { edges { node { id action } } } organizations(first: 5) { edges { node { members(first: 10) { edges { node { role } } } } } } }');
+    const withPeople = await users('{ auditEvents(first: 30) { edges { node { id action actor { id } } } } organizations(first: 5) { edges { node { members(first: 10) { edges { node { role member { id } } } } } } } }');
+    // One for the actors, one for the members of all five organizations' pages.
+    expect(withPeople - withoutPeople).toBe(2);
   });
 });

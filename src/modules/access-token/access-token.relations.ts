@@ -1,11 +1,14 @@
 import { GraphQLResolveInfo } from 'graphql';
 import { LoaderRegistry, RequestContext } from '../../core/context/request-context';
 import { Loaded } from '../../core/database/loaders';
-import { selectedFields } from '../../core/graphql/selection';
 import { Edge } from '../../core/pagination/connection';
+import { withSelectedRelationsLoaded } from '../../core/pagination/preload';
 import { ResourceEntity, loadResource } from '../organization/resource.union';
 import { UserEntity } from '../user/user.entity';
 import { AccessTokenEntity } from './access-token.entity';
+
+/** Who the token acts as (the `owner` field; `status` reads it too). */
+export const ownerOf = (loaders: LoaderRegistry, token: AccessTokenEntity): Loaded<UserEntity> => loaders.userById.peekOrLoad(token.ownerId);
 
 /** Who created the token, or null for none (the `createdBy` field). */
 export const creatorOf = (loaders: LoaderRegistry, token: AccessTokenEntity): Loaded<UserEntity> =>
@@ -15,21 +18,8 @@ export const creatorOf = (loaders: LoaderRegistry, token: AccessTokenEntity): Lo
 export const resourceOf = (loaders: LoaderRegistry, token: AccessTokenEntity): Loaded<ResourceEntity> =>
   token.resourceType && token.resourceId ? loadResource(loaders, token.resourceType, token.resourceId) : null;
 
-/**
- * Loads what the edges of a page of tokens select beyond the token rows (owners, for `owner` and
- * `status`; creators; resources) in the batches the nodes' fields would make, but before the nodes resolve,
- * so that those fields answer at once: a field answering with a promise makes graphql-js complete
- * its node and edge asynchronously, which was half of a page's CPU. A field under `@skip` or
- * `@include` counts as selected. A failed load is not an error of the list: DataLoader forgets the
- * failed ids, and each field that reads one loads it again (and fails alone, as before).
- */
-export async function withRelationsLoaded(ctx: RequestContext, info: GraphQLResolveInfo, edges: Edge<AccessTokenEntity>[]): Promise<Edge<AccessTokenEntity>[]> {
-  const selected = selectedFields(info, ['node']);
-  const tokens = edges.map((edge) => edge.node);
-  const loads: Array<Loaded<unknown>> = [];
-  if (selected.has('owner') || selected.has('status')) loads.push(...tokens.map((token) => ctx.loaders.userById.peekOrLoad(token.ownerId)));
-  if (selected.has('createdBy')) loads.push(...tokens.map((token) => creatorOf(ctx.loaders, token)));
-  if (selected.has('resource')) loads.push(...tokens.map((token) => resourceOf(ctx.loaders, token)));
-  await Promise.allSettled(loads);
-  return edges;
+/** A page of tokens with the owners (for `owner` and `status`), creators and resources its nodes select loaded first (see `withSelectedRelationsLoaded`). */
+export function withRelationsLoaded(ctx: RequestContext, info: GraphQLResolveInfo, edges: Edge<AccessTokenEntity>[]): Promise<Edge<AccessTokenEntity>[]> {
+  const owner = (token: AccessTokenEntity) => ownerOf(ctx.loaders, token);
+  return withSelectedRelationsLoaded(info, edges, { owner, status: owner, createdBy: (token) => creatorOf(ctx.loaders, token), resource: (token) => resourceOf(ctx.loaders, token) });
 }

@@ -15,7 +15,7 @@ import { ProjectEntity } from '../project/project.entity';
 import { Principal, UserEntity } from '../user/user.entity';
 import { Viewer } from '../user/viewer.types';
 import { AccessTokenEntity, AccessTokenLevel, tokenScopes } from './access-token.entity';
-import { creatorOf, resourceOf, withRelationsLoaded } from './access-token.relations';
+import { creatorOf, ownerOf, resourceOf, withRelationsLoaded } from './access-token.relations';
 import { AccessTokenStatus, accessTokenStatus, rotationEndOf } from './access-token.status';
 import {
   AccessTokenConnection,
@@ -120,13 +120,13 @@ export class AccessTokenResolver {
 
   @FieldResolver(() => AccessTokenStatus, { description: 'Whether the token works now, and if not, why.' })
   status(@Ctx() ctx: RequestContext, @Root() token: AccessTokenEntity): AccessTokenStatus | Promise<AccessTokenStatus> {
-    const owner = ctx.loaders.userById.peekOrLoad(token.ownerId);
+    const owner = ownerOf(ctx.loaders, token);
     return owner instanceof Promise ? owner.then((loaded) => statusWithOwner(token, loaded)) : statusWithOwner(token, owner);
   }
 
   @FieldResolver(() => Principal, { description: 'Who the token acts as: its user, or the technical user of a resource token.' })
   owner(@Ctx() ctx: RequestContext, @Root() token: AccessTokenEntity): Loaded<UserEntity> {
-    return ctx.loaders.userById.peekOrLoad(token.ownerId);
+    return ownerOf(ctx.loaders, token);
   }
 
   @FieldResolver(() => Principal, { nullable: true, description: 'Who created the token (or this rotation of it): a person, or the technical user of the resource token that minted it.' })

@@ -1,13 +1,16 @@
-import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+import { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, FieldResolver, Info, Mutation, Resolver, Root } from 'type-graphql';
 import { AccessTarget, RequireRole } from '../../core/authorization/access-directives';
 import { Role } from '../../core/authorization/role';
-import { RequestContext } from '../../core/context/request-context';
+import { LoaderRegistry, RequestContext } from '../../core/context/request-context';
 import { Loaded } from '../../core/database/loaders';
+import { ConnectionResult, Edge } from '../../core/pagination/connection';
+import { withSelectedRelationsLoaded } from '../../core/pagination/preload';
 import { DeletePayload } from '../organization/organization.types';
 import { Resource, ResourceEntity, loadResource } from '../organization/resource.union';
 import { Principal, UserEntity } from '../user/user.entity';
 import { MembershipEntity } from './membership.entity';
-import { AddMembershipInput, MembershipPayload, RemoveMembershipInput, UpdateMembershipInput } from './membership.types';
+import { AddMembershipInput, MembershipConnection, MembershipPayload, RemoveMembershipInput, UpdateMembershipInput } from './membership.types';
 
 @Resolver(() => MembershipEntity)
 export class MembershipResolver {
@@ -31,12 +34,24 @@ export class MembershipResolver {
   }
 
   @FieldResolver(() => Principal, { description: 'Who holds the role: a person or a technical user.' })
-  member(@Ctx() ctx: RequestContext, @Root() membership: MembershipEntity): Promise<UserEntity | null> {
-    return ctx.loaders.userById.load(membership.userId);
+  member(@Ctx() ctx: RequestContext, @Root() membership: MembershipEntity): Loaded<UserEntity> {
+    return memberOf(ctx.loaders, membership);
   }
 
   @FieldResolver(() => Resource, { description: 'The organization, group or project the role is held on.' })
   resource(@Ctx() ctx: RequestContext, @Root() membership: MembershipEntity): Loaded<ResourceEntity> {
-    return loadResource(ctx.loaders, membership.resourceType, membership.resourceId);
+    return resourceOf(ctx.loaders, membership);
+  }
+}
+
+const memberOf = (loaders: LoaderRegistry, membership: MembershipEntity): Loaded<UserEntity> => loaders.userById.peekOrLoad(membership.userId);
+const resourceOf = (loaders: LoaderRegistry, membership: MembershipEntity): Loaded<ResourceEntity> => loadResource(loaders, membership.resourceType, membership.resourceId);
+
+/** Every page of memberships, whichever list it comes from: the members and resources its nodes select are loaded first. */
+@Resolver(() => MembershipConnection)
+export class MembershipConnectionResolver {
+  @FieldResolver()
+  edges(@Ctx() ctx: RequestContext, @Root() page: ConnectionResult<MembershipEntity>, @Info() info: GraphQLResolveInfo): Promise<Edge<MembershipEntity>[]> {
+    return withSelectedRelationsLoaded(info, page.edges, { member: (membership) => memberOf(ctx.loaders, membership), resource: (membership) => resourceOf(ctx.loaders, membership) });
   }
 }

@@ -1,9 +1,13 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { AuditEventEntity } from '../../core/audit/audit-event.entity';
+import { AuditEventConnection } from '../../core/audit/audit.types';
 import { AccessTarget, Authenticated, RequireRole } from '../../core/authorization/access-directives';
 import { Role } from '../../core/authorization/role';
-import { RequestContext, requireCaller } from '../../core/context/request-context';
-import { ConnectionArgs } from '../../core/pagination/connection';
+import { LoaderRegistry, RequestContext, requireCaller } from '../../core/context/request-context';
+import { Loaded } from '../../core/database/loaders';
+import { ConnectionArgs, ConnectionResult, Edge } from '../../core/pagination/connection';
+import { withSelectedRelationsLoaded } from '../../core/pagination/preload';
 import { MembershipConnection } from '../membership/membership.types';
 import { Principal, UserEntity, UserKind } from './user.entity';
 import { ChangePasswordInput, CreateUserInput, UpdateUserInput, UserConnection, UserIdInput, UserPayload, UsersFilterArgs } from './user.types';
@@ -78,7 +82,18 @@ export class UserResolver {
 @Resolver(() => AuditEventEntity)
 export class AuditEventActorResolver {
   @FieldResolver(() => Principal, { nullable: true, description: 'Who acted: a person or a technical user (one cache identity with `AccessToken.owner` and `createdBy`); null when anonymous or since deleted.' })
-  actor(@Ctx() ctx: RequestContext, @Root() event: AuditEventEntity): Promise<UserEntity | null> {
-    return event.actorId ? ctx.loaders.userById.load(event.actorId) : Promise.resolve(null);
+  actor(@Ctx() ctx: RequestContext, @Root() event: AuditEventEntity): Loaded<UserEntity> {
+    return actorOf(ctx.loaders, event);
+  }
+}
+
+const actorOf = (loaders: LoaderRegistry, event: AuditEventEntity): Loaded<UserEntity> => (event.actorId ? loaders.userById.peekOrLoad(event.actorId) : null);
+
+/** Every page of audit events, whichever trail it comes from: the actors its nodes select are loaded first. */
+@Resolver(() => AuditEventConnection)
+export class AuditEventConnectionResolver {
+  @FieldResolver()
+  edges(@Ctx() ctx: RequestContext, @Root() page: ConnectionResult<AuditEventEntity>, @Info() info: GraphQLResolveInfo): Promise<Edge<AuditEventEntity>[]> {
+    return withSelectedRelationsLoaded(info, page.edges, { actor: (event) => actorOf(ctx.loaders, event) });
   }
 }
