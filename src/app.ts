@@ -84,6 +84,7 @@ export async function createApp(config: AppConfig, db: DataSource, schema: Graph
     pool: poolStatsOf(db),
     throttleRejections: () => services.tokenAuthFailures.rejections,
     webhookBacklog: () => services.webhookDeliveries.backlog,
+    tokenCache: services.tokenCache,
   });
   const apollo = new ApolloServer<RequestContext>({
     schema,

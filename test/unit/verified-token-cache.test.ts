@@ -64,6 +64,7 @@ describe('the verified-token cache', () => {
     await tick(REFRESH_WAIT_MS);
     // One query for the three, padded to a power of two (a few statement shapes, not one per count).
     expect(queries).toEqual([hashes, ['a', 'b', 'c', 'c']]);
+    expect(cache.counts).toEqual(expect.objectContaining({ miss: 3, hit: 6, reread: 3 }));
 
     // Past the first read's TTL, the re-read rows still answer: their TTL started at the re-read.
     clock.time += 600;
@@ -129,6 +130,7 @@ describe('the verified-token cache', () => {
     expect((await first).map((row) => row.tokenHash)).toEqual(['a']);
     expect((await second).map((row) => row.tokenHash)).toEqual(['a']);
     expect((await third).map((row) => row.tokenHash)).toEqual(['a']);
+    expect(cache.counts).toEqual(expect.objectContaining({ miss: 2, joined: 3, hit: 0 }));
     // A digest partly under way: only the other one is read.
     const fourth = lookup(['b']);
     const fifth = lookup(['b', 'c']);
@@ -178,6 +180,27 @@ describe('the verified-token cache', () => {
     release();
     expect(await third).toHaveLength(1);
     expect(queries).toEqual([['a'], ['a']]);
+    await cache.stop();
+  });
+
+  it('reads every digest from the database while no revocation poll vouches for the cache, and counts them', async () => {
+    const cache = new VerifiedTokenCache({ maxEntries: 10, ttlMs: 1000 });
+    const queries: string[][] = [];
+    const lookup = cache.wrap(async (hashes) => {
+      queries.push(hashes);
+      return hashes.map(rowOf);
+    });
+    expect(cache.trusted).toBe(false);
+    await lookup(['a']);
+    await lookup(['a']);
+    expect(queries).toEqual([['a'], ['a']]);
+    expect(cache.counts).toEqual({ hit: 0, miss: 0, joined: 0, untrusted: 2, reread: 0 });
+    cache.trustUntil(Date.now() + 60_000);
+    expect(cache.trusted).toBe(true);
+    await lookup(['a']);
+    await lookup(['a']);
+    expect(queries).toHaveLength(3);
+    expect(cache.counts).toEqual({ hit: 1, miss: 1, joined: 0, untrusted: 2, reread: 0 });
     await cache.stop();
   });
 });

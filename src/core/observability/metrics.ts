@@ -15,6 +15,8 @@ export interface MetricSources {
   throttleRejections: () => number;
   /** Webhook deliveries not yet delivered nor given up (the outbox backlog), as of the last poll. */
   webhookBacklog: () => number;
+  /** The verified-token cache: its entries, whether its rows may answer, and running totals by what it did with each digest looked up. */
+  tokenCache: { readonly size: number; readonly trusted: boolean; readonly counts: Readonly<Record<'hit' | 'miss' | 'joined' | 'untrusted' | 'reread', number>> };
 }
 
 /** A counter whose value is kept elsewhere as a running total, read at scrape time. */
@@ -26,6 +28,20 @@ function totalFrom(registry: Registry, name: string, help: string, read: () => n
     collect() {
       this.reset();
       this.inc(read());
+    },
+  });
+}
+
+/** A counter with one label whose values' running totals are kept elsewhere, read at scrape time. */
+function totalsFrom<L extends string>(registry: Registry, name: string, help: string, label: L, read: () => Readonly<Record<string, number>>): void {
+  new Counter({
+    name,
+    help,
+    labelNames: [label],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [value, total] of Object.entries(read())) this.inc({ [label]: value } as Partial<Record<L, string>>, total);
     },
   });
 }
@@ -73,6 +89,13 @@ export class TesseraMetrics {
     gauge('tessera_db_pool_requests_waiting', 'Queries waiting for a free database connection.', () => sources.pool().waiting);
     gauge('tessera_webhook_deliveries_pending', 'Webhook deliveries waiting to be delivered or retried (the outbox backlog at the last poll).', sources.webhookBacklog);
     totalFrom(this.registry, 'tessera_throttle_rejections_total', 'Requests answered 429 by the credential throttle.', sources.throttleRejections);
+    gauge('tessera_token_cache_entries', 'Token rows (and unknown digests) the verified-token cache holds.', () => sources.tokenCache.size);
+    gauge('tessera_token_cache_trusted', '1 while revocation polls succeed and cached rows may answer; 0 when every check reads the database.', () => Number(sources.tokenCache.trusted));
+    totalsFrom(this.registry, 'tessera_token_cache_lookups_total', 'Token digests looked up, by what the cache did: hit, miss (read), joined (waited for a read under way), untrusted (read: polls behind).', 'result', () => {
+      const { reread: _reread, ...lookups } = sources.tokenCache.counts;
+      return lookups;
+    });
+    totalFrom(this.registry, 'tessera_token_cache_rereads_total', 'Token rows re-read in the background before their TTL ended.', () => sources.tokenCache.counts.reread);
   }
 
   /** Counts a finished request and observes its duration. */

@@ -29,6 +29,20 @@ export interface RevokedSubjects {
   ownerIds?: readonly string[];
 }
 
+/**
+ * What the cache did with each digest looked up, since start: answered it (`hit`, a known unknown
+ * included), read it (`miss`), waited for a read of it already under way (`joined`), or read it
+ * because it could not vouch for its rows (`untrusted`: revocation polls behind); and how many rows
+ * it re-read in the background (`reread`).
+ */
+export interface TokenCacheCounts {
+  hit: number;
+  miss: number;
+  joined: number;
+  untrusted: number;
+  reread: number;
+}
+
 export interface VerifiedTokenCacheOptions {
   /** Entries kept at most (least recently used go first); 0 turns the cache off. */
   maxEntries: number;
@@ -77,6 +91,7 @@ export class VerifiedTokenCache {
    * the change.
    */
   private readonly inFlight = new Map<string, { generation: number; read: Promise<TokenRecord[]> }>();
+  readonly counts: TokenCacheCounts = { hit: 0, miss: 0, joined: 0, untrusted: 0, reread: 0 };
 
   constructor(private readonly options: VerifiedTokenCacheOptions) {
     this.clock = options.clock ?? performance;
@@ -90,13 +105,21 @@ export class VerifiedTokenCache {
     return this.entries?.size ?? 0;
   }
 
+  /** Whether cached rows may answer now: a revocation poll succeeded recently (see `trustUntil`). */
+  get trusted(): boolean {
+    return this.entries !== null && Date.now() <= this.trustedUntil;
+  }
+
   /** `lookup` with the cache in front: only digests not cached (or whose entry expired) are queried. */
   wrap(lookup: TokenLookup): TokenLookup {
     const entries = this.entries;
     if (!entries) return lookup;
     this.source = lookup;
     return async (hashes) => {
-      if (Date.now() > this.trustedUntil) return lookup(hashes);
+      if (!this.trusted) {
+        this.counts.untrusted += hashes.length;
+        return lookup(hashes);
+      }
       const found: TokenRecord[] = [];
       const missing: string[] = [];
       const now = this.clock.now();
@@ -108,6 +131,7 @@ export class VerifiedTokenCache {
           if (now >= entry.refreshAt) this.refreshLater(hash);
         }
       }
+      this.counts.hit += hashes.length - missing.length;
       if (missing.length === 0) return found;
       return found.concat(await this.readMissing(missing));
     };
@@ -123,6 +147,8 @@ export class VerifiedTokenCache {
         if (!reads.includes(flight.read)) reads.push(flight.read);
       } else unread.push(hash);
     }
+    this.counts.joined += missing.length - unread.length;
+    this.counts.miss += unread.length;
     if (unread.length > 0) {
       const flight = { generation: this.generation, read: this.readAndKeep(unread, unread) };
       for (const hash of unread) this.inFlight.set(hash, flight);
@@ -172,6 +198,7 @@ export class VerifiedTokenCache {
     this.due.clear();
     for (let start = 0; start < hashes.length; start += REFRESH_BATCH) {
       const batch = hashes.slice(start, start + REFRESH_BATCH);
+      this.counts.reread += batch.length;
       await this.readAndKeep(batch, batch.concat(Array(paddedSize(batch.length) - batch.length).fill(batch[batch.length - 1])));
     }
   }

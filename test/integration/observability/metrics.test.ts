@@ -1,7 +1,9 @@
 import { QueryRunner } from 'typeorm';
 import { MAX_OPERATION_LABELS } from '../../../src/core/observability/metrics';
 import { SECRET_PREFIXES, generateSecret } from '../../../src/core/secrets/secret-format';
-import { TestServer, startTestServer } from '../../support/test-server';
+import { ADMIN_PASSWORD, TestServer, startTestServer } from '../../support/test-server';
+import { loginAsAdmin, ok } from '../../support/fixtures';
+import { issueToken } from '../../support/token-helpers';
 
 const scrape = async (url: string): Promise<string> => {
   const response = await fetch(url);
@@ -84,6 +86,21 @@ describe('GET /metrics (prom-client)', () => {
     expect(text).toContain('# TYPE tessera_token_usage_dropped_total counter');
     expect(sample(text, 'tessera_token_usage_dropped_total')).toBe(0);
     expect(sample(text, 'tessera_token_usage_buffered')).toBeGreaterThanOrEqual(0);
+  });
+
+  it('reports the verified-token cache: its entries, whether it is trusted, and each digest looked up by what it did', async () => {
+    const { secret } = await issueToken(other, await loginAsAdmin(other), { scopes: ['api'], password: ADMIN_PASSWORD });
+    const lookups = (text: string, result: string) => sample(text, `tessera_token_cache_lookups_total{result="${result}"}`) ?? 0;
+    const before = await scrape(`${other.url}/metrics`);
+    for (let i = 0; i < 3; i += 1) ok(await other.gql('{ viewer { authMethod } }', {}, secret));
+    const after = await scrape(`${other.url}/metrics`);
+    expect(lookups(after, 'miss') - lookups(before, 'miss')).toBe(1);
+    expect(lookups(after, 'hit') - lookups(before, 'hit')).toBe(2);
+    expect(lookups(after, 'untrusted')).toBe(0);
+    expect(sample(after, 'tessera_token_cache_trusted')).toBe(1);
+    expect(sample(after, 'tessera_token_cache_entries')).toBeGreaterThanOrEqual(1);
+    expect(after).toContain('# TYPE tessera_token_cache_lookups_total counter');
+    expect(sample(after, 'tessera_token_cache_rereads_total')).toBe(0);
   });
 
   it('reports the database pool: in use, idle, waiting', async () => {
