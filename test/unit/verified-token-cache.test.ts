@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { VerifiedTokenCache } from '../../src/modules/access-token/verified-token.cache';
 import { TokenLookup, TokenRecord } from '../../src/modules/access-token/token-lookup';
 
@@ -202,5 +203,62 @@ describe('the verified-token cache', () => {
     expect(queries).toHaveLength(3);
     expect(cache.counts).toEqual({ hit: 1, miss: 1, joined: 0, untrusted: 2, reread: 0 });
     await cache.stop();
+  });
+
+  it('never answers a lookup with a row older than the last invalidation before it began, whatever the interleaving of reads, revocations, re-reads and ageing', async () => {
+    const HASHES = ['a', 'b', 'c'];
+    const action = fc.oneof(
+      fc.record({ kind: fc.constant('lookup' as const), hashes: fc.subarray(HASHES, { minLength: 1 }) }),
+      fc.record({ kind: fc.constant('revoke' as const), hash: fc.constantFrom(...HASHES) }),
+      fc.record({ kind: fc.constant('release' as const), pick: fc.nat() }),
+      fc.record({ kind: fc.constant('reread' as const) }),
+      fc.record({ kind: fc.constant('age' as const), ms: fc.integer({ min: 100, max: 1200 }) }),
+    );
+    const settle = () => new Promise((resolve) => setImmediate(resolve));
+    await fc.assert(
+      fc.asyncProperty(fc.array(action, { minLength: 1, maxLength: 30 }), async (actions) => {
+        // The database: each revocation gives the row a new version; a read sees the rows as they were when it was sent (the worst case).
+        const versions = new Map(HASHES.map((hash) => [hash, 0]));
+        const unanswered: Array<() => void> = [];
+        const clock = { time: 10_000, now: () => clock.time };
+        const cache = new VerifiedTokenCache({ maxEntries: 100, ttlMs: 1000, clock });
+        cache.trustUntil(Number.MAX_SAFE_INTEGER);
+        const lookup = cache.wrap((hashes) => {
+          const rows = [...new Set(hashes)].map((hash) => ({ ...rowOf(hash), scopeList: String(versions.get(hash)) }));
+          return new Promise((resolve) => unanswered.push(() => resolve(rows)));
+        });
+        const answers: Array<Promise<void>> = [];
+        for (const step of actions) {
+          if (step.kind === 'lookup') {
+            const floors = new Map(step.hashes.map((hash) => [hash, versions.get(hash)!]));
+            answers.push(
+              lookup(step.hashes).then((rows) => {
+                expect(rows.map((row) => row.tokenHash).sort()).toEqual([...step.hashes].sort());
+                for (const row of rows) expect(Number(row.scopeList)).toBeGreaterThanOrEqual(floors.get(row.tokenHash)!);
+              }),
+            );
+          } else if (step.kind === 'revoke') {
+            // As a revocation does: the change commits, then this instance drops the entries.
+            versions.set(step.hash, versions.get(step.hash)! + 1);
+            cache.invalidate({ tokenIds: [`id-${step.hash}`] });
+          } else if (step.kind === 'release') {
+            if (unanswered.length) unanswered.splice(step.pick % unanswered.length, 1)[0]();
+          } else if (step.kind === 'reread') {
+            void cache.drain();
+          } else {
+            clock.time += step.ms;
+            await tick(2);
+          }
+          await settle();
+        }
+        while (unanswered.length) {
+          unanswered.shift()!();
+          await settle();
+        }
+        await Promise.all(answers);
+        await cache.stop();
+      }),
+      { numRuns: 150 },
+    );
   });
 });
