@@ -16,7 +16,7 @@ export interface MetricSources {
   /** Webhook deliveries not yet delivered nor given up (the outbox backlog), as of the last poll. */
   webhookBacklog: () => number;
   /** The verified-token cache: its entries, whether its rows may answer, and running totals by what it did with each digest looked up. */
-  tokenCache: { readonly size: number; readonly trusted: boolean; readonly counts: Readonly<Record<'hit' | 'miss' | 'joined' | 'untrusted' | 'reread', number>> };
+  tokenCache: { readonly size: number; readonly trusted: boolean; readonly lookups: Readonly<Record<string, number>>; readonly rereads: number };
 }
 
 /** A counter whose value is kept elsewhere as a running total, read at scrape time. */
@@ -91,11 +91,8 @@ export class TesseraMetrics {
     totalFrom(this.registry, 'tessera_throttle_rejections_total', 'Requests answered 429 by the credential throttle.', sources.throttleRejections);
     gauge('tessera_token_cache_entries', 'Token rows (and unknown digests) the verified-token cache holds.', () => sources.tokenCache.size);
     gauge('tessera_token_cache_trusted', '1 while revocation polls succeed and cached rows may answer; 0 when every check reads the database.', () => Number(sources.tokenCache.trusted));
-    totalsFrom(this.registry, 'tessera_token_cache_lookups_total', 'Token digests looked up, by what the cache did: hit, miss (read), joined (waited for a read under way), untrusted (read: polls behind).', 'result', () => {
-      const { reread: _reread, ...lookups } = sources.tokenCache.counts;
-      return lookups;
-    });
-    totalFrom(this.registry, 'tessera_token_cache_rereads_total', 'Token rows re-read in the background before their TTL ended.', () => sources.tokenCache.counts.reread);
+    totalsFrom(this.registry, 'tessera_token_cache_lookups_total', 'Token digests looked up, by what the cache did: hit, miss (read), joined (waited for a read under way), untrusted (read: polls behind).', 'result', () => sources.tokenCache.lookups);
+    totalFrom(this.registry, 'tessera_token_cache_rereads_total', 'Token rows re-read in the background before their TTL ended.', () => sources.tokenCache.rereads);
   }
 
   /** Counts a finished request and observes its duration. */

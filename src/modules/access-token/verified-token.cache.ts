@@ -29,20 +29,6 @@ export interface RevokedSubjects {
   ownerIds?: readonly string[];
 }
 
-/**
- * What the cache did with each digest looked up, since start: answered it (`hit`, a known unknown
- * included), read it (`miss`), waited for a read of it already under way (`joined`), or read it
- * because it could not vouch for its rows (`untrusted`: revocation polls behind); and how many rows
- * it re-read in the background (`reread`).
- */
-export interface TokenCacheCounts {
-  hit: number;
-  miss: number;
-  joined: number;
-  untrusted: number;
-  reread: number;
-}
-
 export interface VerifiedTokenCacheOptions {
   /** Entries kept at most (least recently used go first); 0 turns the cache off. */
   maxEntries: number;
@@ -91,7 +77,14 @@ export class VerifiedTokenCache {
    * the change.
    */
   private readonly inFlight = new Map<string, { generation: number; read: Promise<TokenRecord[]> }>();
-  readonly counts: TokenCacheCounts = { hit: 0, miss: 0, joined: 0, untrusted: 0, reread: 0 };
+  /**
+   * What the cache did with each digest looked up, since start: answered it (`hit`, a known unknown
+   * included), read it (`miss`), waited for a read of it already under way (`joined`), or read it
+   * because it could not vouch for its rows (`untrusted`: revocation polls behind).
+   */
+  readonly lookups = { hit: 0, miss: 0, joined: 0, untrusted: 0 };
+  /** Rows re-read in the background, since start. */
+  rereads = 0;
 
   constructor(private readonly options: VerifiedTokenCacheOptions) {
     this.clock = options.clock ?? performance;
@@ -117,7 +110,7 @@ export class VerifiedTokenCache {
     this.source = lookup;
     return async (hashes) => {
       if (!this.trusted) {
-        this.counts.untrusted += hashes.length;
+        this.lookups.untrusted += hashes.length;
         return lookup(hashes);
       }
       const found: TokenRecord[] = [];
@@ -131,7 +124,7 @@ export class VerifiedTokenCache {
           if (now >= entry.refreshAt) this.refreshLater(hash);
         }
       }
-      this.counts.hit += hashes.length - missing.length;
+      this.lookups.hit += hashes.length - missing.length;
       if (missing.length === 0) return found;
       return found.concat(await this.readMissing(missing));
     };
@@ -147,8 +140,8 @@ export class VerifiedTokenCache {
         if (!reads.includes(flight.read)) reads.push(flight.read);
       } else unread.push(hash);
     }
-    this.counts.joined += missing.length - unread.length;
-    this.counts.miss += unread.length;
+    this.lookups.joined += missing.length - unread.length;
+    this.lookups.miss += unread.length;
     if (unread.length > 0) {
       const flight = { generation: this.generation, read: this.readAndKeep(unread, unread) };
       for (const hash of unread) this.inFlight.set(hash, flight);
@@ -198,7 +191,7 @@ export class VerifiedTokenCache {
     this.due.clear();
     for (let start = 0; start < hashes.length; start += REFRESH_BATCH) {
       const batch = hashes.slice(start, start + REFRESH_BATCH);
-      this.counts.reread += batch.length;
+      this.rereads += batch.length;
       await this.readAndKeep(batch, batch.concat(Array(paddedSize(batch.length) - batch.length).fill(batch[batch.length - 1])));
     }
   }

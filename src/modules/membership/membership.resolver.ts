@@ -12,6 +12,11 @@ import { Principal, UserEntity } from '../user/user.entity';
 import { MembershipEntity } from './membership.entity';
 import { AddMembershipInput, MembershipConnection, MembershipPayload, RemoveMembershipInput, UpdateMembershipInput } from './membership.types';
 
+/** Who holds a membership's role (the `member` field). */
+const memberOf = (loaders: LoaderRegistry, membership: MembershipEntity): Loaded<UserEntity> => loaders.userById.peekOrLoad(membership.userId);
+/** The organization, group or project it is held on (the `resource` field). */
+const resourceOf = (loaders: LoaderRegistry, membership: MembershipEntity): Loaded<ResourceEntity> => loadResource(loaders, membership.resourceType, membership.resourceId);
+
 @Resolver(() => MembershipEntity)
 export class MembershipResolver {
   @RequireRole(Role.ADMIN, AccessTarget.RESOURCE, 'input')
@@ -43,9 +48,6 @@ export class MembershipResolver {
     return resourceOf(ctx.loaders, membership);
   }
 }
-
-const memberOf = (loaders: LoaderRegistry, membership: MembershipEntity): Loaded<UserEntity> => loaders.userById.peekOrLoad(membership.userId);
-const resourceOf = (loaders: LoaderRegistry, membership: MembershipEntity): Loaded<ResourceEntity> => loadResource(loaders, membership.resourceType, membership.resourceId);
 
 /** Every page of memberships, whichever list it comes from: the members and resources its nodes select are loaded first. */
 @Resolver(() => MembershipConnection)

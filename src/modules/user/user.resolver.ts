@@ -79,6 +79,9 @@ export class UserResolver {
   }
 }
 
+/** Who acted, or null when no one known did (the `actor` field). */
+const actorOf = (loaders: LoaderRegistry, event: AuditEventEntity): Loaded<UserEntity> => (event.actorId ? loaders.userById.peekOrLoad(event.actorId) : null);
+
 @Resolver(() => AuditEventEntity)
 export class AuditEventActorResolver {
   @FieldResolver(() => Principal, { nullable: true, description: 'Who acted: a person or a technical user (one cache identity with `AccessToken.owner` and `createdBy`); null when anonymous or since deleted.' })
@@ -86,8 +89,6 @@ export class AuditEventActorResolver {
     return actorOf(ctx.loaders, event);
   }
 }
-
-const actorOf = (loaders: LoaderRegistry, event: AuditEventEntity): Loaded<UserEntity> => (event.actorId ? loaders.userById.peekOrLoad(event.actorId) : null);
 
 /** Every page of audit events, whichever trail it comes from: the actors its nodes select are loaded first. */
 @Resolver(() => AuditEventConnection)
