@@ -40,7 +40,18 @@ export function startRecord(
   fields: Pick<RequestRecord, 'requestId' | 'route' | 'clientAddress'>,
   finished: (record: RequestRecord, status: number, seconds: number) => void,
 ): RequestRecord {
-  const record: RequestRecord = { ...fields, method: req.method ?? '', startedAt: process.hrtime.bigint(), caller: { kind: 'anonymous' } };
+  // One literal with every field, no spread: V8 11 (Node 20) defines the properties that follow a
+  // spread one at a time at run time, a few µs on every request; fields set later keep the same shape.
+  const record: RequestRecord = {
+    requestId: fields.requestId,
+    method: req.method ?? '',
+    route: fields.route,
+    clientAddress: fields.clientAddress,
+    startedAt: process.hrtime.bigint(),
+    caller: { kind: 'anonymous' },
+    operation: undefined,
+    outcome: undefined,
+  };
   (req as Holder)[RECORD] = record;
   // At trace, the headers too (their credentials redacted by the logger); the path without its query, which may carry variables.
   if (logger.isLevelEnabled('trace')) logger.trace({ requestId: record.requestId, method: record.method, path: (req.url ?? '').split('?')[0], headers: req.headers }, 'request received');
