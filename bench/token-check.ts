@@ -18,7 +18,7 @@ import { SECRET_PREFIXES, generateSecret, hashSecret, secretHint } from '../src/
  * latency, server CPU per request, RSS and the ratio to the floor; then how long a revocation on
  * one Tessera instance takes to be refused by a second one on the same database.
  * Usage: `npm run bench` (BENCH_MYSQL_URL, default mariadb://root@127.0.0.1:3306; BENCH_TOKENS, BENCH_COMPARE_TOKENS,
- * BENCH_SECONDS, BENCH_ROUNDS, BENCH_CONNECTIONS, BENCH_ONLY, BENCH_PROFILE_DIR, BENCH_NODE_OPTIONS).
+ * BENCH_SECONDS, BENCH_ROUNDS, BENCH_CONNECTIONS, BENCH_ONLY, BENCH_PROFILE_DIR, BENCH_NODE_OPTIONS, BENCH_BASELINE).
  */
 const SERVER_URL = process.env.BENCH_MYSQL_URL ?? process.env.TEST_MYSQL_URL ?? 'mariadb://root@127.0.0.1:3306';
 const TOKENS = Number(process.env.BENCH_TOKENS ?? 100_000);
@@ -37,6 +37,12 @@ const COLD = coldOf(TOKENS);
  * 1,000,000 against 10,000 tokens) is read from one run's interleaved rounds.
  */
 const COMPARE_TOKENS = process.env.BENCH_COMPARE_TOKENS ? Number(process.env.BENCH_COMPARE_TOKENS) : null;
+/**
+ * With BENCH_BASELINE (the `dist/src/main.js` of another build, e.g. of the commit before a change), that build
+ * on the same database: its cache-hot check and `{ viewer }` run in the same rounds as this build's, so that a
+ * change is measured against the noise of one run, not of two.
+ */
+const BASELINE = process.env.BENCH_BASELINE ?? null;
 const PEPPER = randomBytes(32).toString('base64url');
 const ROOT = join(__dirname, '..');
 
@@ -247,6 +253,8 @@ async function main(): Promise<void> {
       ? await start('node', ['dist/src/main.js'], { ...tesseraEnv, DATABASE_URL: compareScratch.url, PORT: '4809' }, 'Tessera listening')
       : null;
     if (compareTessera) children.push(compareTessera);
+    const baseline = BASELINE ? await start('node', [BASELINE], { ...tesseraEnv, PORT: '4810' }, 'Tessera listening') : null;
+    if (baseline) children.push(baseline);
     // The same schema and resolvers as bare Apollo, executed by graphql-jit: what the executor costs.
     const jit = await start('node', [...profile, '-r', 'ts-node/register/transpile-only', 'bench/graphql-jit-server.ts'], { ...runtime, PORT: '4807', DATABASE_URL: scratch.url, PEPPER }, 'ready');
     children.push(jit);
@@ -276,6 +284,12 @@ async function main(): Promise<void> {
       [`Tessera: introspect, cache hot (${HOT} subjects)`, tessera.pid!, rotating(introspection(4801), tokenForm, hot)],
       ...(compareTessera && compared
         ? [[`Tessera at ${COMPARE_TOKENS} tokens: introspect, cache hot (${HOT} subjects)`, compareTessera.pid!, rotating(introspection(4809, compared.caller), tokenForm, compared.hot)] as [string, number, autocannon.Options]]
+        : []),
+      ...(baseline
+        ? ([
+            [`baseline build: introspect, cache hot (${HOT} subjects)`, baseline.pid!, rotating(introspection(4810), tokenForm, hot)],
+            ['baseline build: GraphQL { viewer }', baseline.pid!, viewer(4810)],
+          ] as Array<[string, number, autocannon.Options]>)
         : []),
       [`Tessera: introspect, cache cold (${COLD} subjects cycled)`, tessera.pid!, cycling(introspection(4801), tokenForm, cold)],
       [`Tessera, cache off: introspect (${COLD} subjects cycled)`, uncached.pid!, cycling(introspection(4805), tokenForm, cold)],
@@ -327,14 +341,17 @@ async function main(): Promise<void> {
       const [viewerCpu, pageCpu] = [cpuOf(scenarioOf(prefix, '{ viewer }')), cpuOf(scenarioOf(prefix, 'page of 50'))];
       if (viewerCpu && pageCpu) process.stdout.write(`\n${server}: a page of 50 tokens costs ${(pageCpu / viewerCpu).toFixed(2)}x the server CPU of { viewer } (medians: ${pageCpu} vs ${viewerCpu} µs)\n`);
     }
-    const [main, small] = [scenarioOf('Tessera: introspect', 'cache hot'), scenarioOf(`Tessera at ${COMPARE_TOKENS} tokens`, 'cache hot')];
-    if (main >= 0 && small >= 0) {
-      const change = (pick: (r: Result) => number) => median(rounds.map((results) => pick(results[main]) / pick(results[small]) - 1));
+    // One scenario against another in the same rounds: the median of the rounds' changes, and the changes themselves.
+    const compare = (title: string, index: number, against: number) => {
+      if (index < 0 || against < 0) return;
       const percent = (value: number) => `${value >= 0 ? '+' : ''}${(value * 100).toFixed(1)} %`;
-      process.stdout.write(
-        `\nCache-hot introspection at ${TOKENS} against ${COMPARE_TOKENS} tokens, median of the rounds' changes: req/s ${percent(change((r) => r.rps))}, server CPU per request ${percent(change((r) => r.cpuUsPerRequest))}\n`,
-      );
-    }
+      const changes = (pick: (r: Result) => number) => rounds.map((results) => pick(results[index]) / pick(results[against]) - 1);
+      const of = (pick: (r: Result) => number) => `${percent(median(changes(pick)))} (rounds ${changes(pick).map(percent).join(', ')})`;
+      process.stdout.write(`\n${title}, median of the rounds' changes: req/s ${of((r) => r.rps)}; server CPU per request ${of((r) => r.cpuUsPerRequest)}\n`);
+    };
+    compare(`Cache-hot introspection at ${TOKENS} against ${COMPARE_TOKENS} tokens`, scenarioOf('Tessera: introspect', 'cache hot'), scenarioOf(`Tessera at ${COMPARE_TOKENS} tokens`, 'cache hot'));
+    compare('Cache-hot introspection, this build against the baseline', scenarioOf('Tessera: introspect', 'cache hot'), scenarioOf('baseline build:', 'cache hot'));
+    compare('GraphQL { viewer }, this build against the baseline', scenarioOf('Tessera: GraphQL', '{ viewer }'), scenarioOf('baseline build:', '{ viewer }'));
     // BENCH_REVOCATION_TRIALS=0 skips the cross-instance measurement (profiling, throughput-only runs).
     if (REVOCATION_TRIALS > 0) process.stdout.write(`\n${await measureRevocation('http://127.0.0.1:4801', 'http://127.0.0.1:4804', caller, revocable)}`);
   } finally {
