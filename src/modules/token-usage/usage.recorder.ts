@@ -63,7 +63,8 @@ export class UsageRecorder {
       this.dropped += 1;
       return;
     }
-    this.pending.set(key, Object.assign(new TokenUsageEntity(), { ...entry, operation, usedAt: new Date(), count: 1 }));
+    // Named fields, no spread: see startRecord (request-record.ts); this runs for each token's first use after a flush.
+    this.pending.set(key, Object.assign(new TokenUsageEntity(), { tokenId: entry.tokenId, operation, clientAddress: entry.clientAddress, outcome: entry.outcome, usedAt: new Date(), count: 1 }));
     if (this.pending.size >= this.options.maxBuffered / 2) this.earlyFlush ??= this.flush().finally(() => (this.earlyFlush = null));
   }
 
